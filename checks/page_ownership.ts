@@ -1,0 +1,35 @@
+import { gate } from "../src/gate.ts";
+
+/** 2*4^N + 2*3^N reachable states with fixed=true: the count is exact, not only a floor. */
+const fixedStates = (n: number) => 2 * 4 ** n + 2 * 3 ** n;
+
+export default [
+  gate({
+    name: "page_ownership_buggy_n3",
+    model: "page_ownership",
+    params: { pages: 3, fixed: false },
+    expect: { host_mapped_implies_shared: { violated: 4 }, deadlock: "holds" },
+    minStates: 864,
+    why: "Without the fix the host keeps a mapping across kexec: alloc, share, kexec_start, kexec_complete " +
+      "is the shortest bad run, and one page is enough to show it.",
+  }),
+  gate({
+    name: "page_ownership_fixed_n6",
+    model: "page_ownership",
+    params: { pages: 6, fixed: true },
+    expect: { host_mapped_implies_shared: "holds", deadlock: "holds" },
+    minStates: fixedStates(6),
+    why: "With the fix the invariant holds; pages do not interact except through kexec_start's guard, so " +
+      "six pages cover every mix of owners and host bits the guard can see.",
+  }),
+  gate({
+    name: "page_ownership_fixed_n10",
+    model: "page_ownership",
+    params: { pages: 10, fixed: true },
+    expect: { host_mapped_implies_shared: "holds", deadlock: "holds" },
+    minStates: fixedStates(10),
+    why:
+      "The reference benchmark size (2,215,250 states, as SPIN and Rumur count them): the engine at scale.",
+    tags: ["slow"],
+  }),
+];

@@ -1,0 +1,48 @@
+/**
+ * hvcheck: an explicit-state model checker for the registrations a guest kernel leaves with its
+ * hypervisor across hibernation, kexec, vCPU hotplug and overlay changes.
+ *
+ * A model is a plain object: typed state variables with finite domains, parameters, an initial state,
+ * named actions (guard + effect) and named properties. `check` explores it breadth-first over 64-bit
+ * fingerprints of packed states and returns verdicts with shortest counterexamples.
+ *
+ * @example
+ * ```ts
+ * import { arrayOf, bool, check, defineModel, intParam, range } from "./mod.ts";
+ *
+ * const lights = defineModel({
+ *   name: "lights",
+ *   params: { n: intParam({ min: 1, max: 8, default: 3, description: "number of lights" }) },
+ *   state: (p) => ({ on: arrayOf(p.n, bool) }),
+ *   init: () => {},
+ *   actions: (p, { action }) => [
+ *     action("toggle", { params: { i: range(p.n) }, effect: (s, { i }) => s.on.set(i, !s.on.get(i)) }),
+ *   ],
+ *   properties: (p, { always }) => [always("not_all_on", (s) => s.on.count(true) < p.n)],
+ * });
+ *
+ * const result = check(lights, { params: { n: 2 } });
+ * console.assert(result.verdict === "violated");
+ * console.assert(result.properties[0]!.traceLength === 2);
+ * ```
+ *
+ * @module
+ */
+
+export { arrayOf, bool, enumOf, int, recordOf } from "./src/domain.ts";
+export type { Domain, Value, ValueOf } from "./src/domain.ts";
+export { boolParam, enumParam, intParam } from "./src/params.ts";
+export { action, defineModel, range } from "./src/model.ts";
+export type { Model, ModelSpec } from "./src/model.ts";
+export { always, sometimes, transition } from "./src/properties.ts";
+export type { ActionLabel, Property } from "./src/properties.ts";
+export type { ReadonlyView, RecordView, ScalarArrayView } from "./src/state_view.ts";
+export { check } from "./src/check.ts";
+export type { CheckOptions, CheckResult, PropertyResult, PropertyStatus, Verdict } from "./src/check.ts";
+export type { Trace } from "./src/trace.ts";
+
+if (import.meta.main) {
+  // Not awaited at top level: the command line loads the model library, whose models import this
+  // module, so this module must finish evaluating first.
+  import("./src/cli.ts").then(({ main }) => main(Deno.args)).then((code) => Deno.exit(code));
+}

@@ -1,0 +1,97 @@
+/**
+ * The reference benchmark model: guest pages shared with the host across kexec.
+ *
+ * Each page is free, owned by the guest, or shared with the host; a shared page may be mapped by the
+ * host, which writes to it at will. kexec_complete frees every page for the next kernel (the guest
+ * generation flips) but keeps the host's mappings: with `fixed`, kexec_start waits until the host has
+ * unmapped everything; without it, the host keeps writing into pages the next kernel allocates.
+ *
+ * With fixed=true it has exactly 2*4^N + 2*3^N reachable states (N = pages), the same as its Promela
+ * and Murphi versions in bench/reference/.
+ *
+ * @module
+ */
+
+import { arrayOf, bool, boolParam, defineModel, enumOf, int, intParam, range } from "../mod.ts";
+
+export default defineModel({
+  name: "page_ownership",
+  description: "Pages shared with the host across kexec; the host mapping outlives kexec_complete.",
+  params: {
+    pages: intParam({ min: 1, max: 16, default: 3, description: "number of guest pages (N)" }),
+    fixed: boolParam({ default: true, description: "kexec_start waits until no page is host-mapped" }),
+    check: boolParam({ default: true, description: "check the invariant host_mapped_implies_shared" }),
+  },
+  state: (p) => ({
+    owner: arrayOf(p.pages, enumOf("free", "guest", "shared")),
+    hostMapped: arrayOf(p.pages, bool),
+    generation: int(0, 1),
+    phase: enumOf("running", "kexec_pending"),
+  }),
+  init: () => {},
+  actions: (p, { action }) => {
+    const page = range(p.pages);
+    return [
+      action("alloc", {
+        params: { page },
+        guard: (s, { page }) => s.phase === "running" && s.owner.get(page) === "free",
+        effect: (s, { page }) => s.owner.set(page, "guest"),
+      }),
+      action("share", {
+        params: { page },
+        guard: (s, { page }) => s.phase === "running" && s.owner.get(page) === "guest",
+        effect: (s, { page }) => {
+          s.owner.set(page, "shared");
+          s.hostMapped.set(page, true);
+        },
+      }),
+      action("unmap", {
+        params: { page },
+        guard: (s, { page }) => s.hostMapped.get(page),
+        effect: (s, { page }) => s.hostMapped.set(page, false),
+      }),
+      action("revoke", {
+        params: { page },
+        guard: (s, { page }) =>
+          s.phase === "running" && s.owner.get(page) === "shared" && !s.hostMapped.get(page),
+        effect: (s, { page }) => s.owner.set(page, "guest"),
+      }),
+      action("free", {
+        params: { page },
+        guard: (s, { page }) => s.phase === "running" && s.owner.get(page) === "guest",
+        effect: (s, { page }) => s.owner.set(page, "free"),
+      }),
+      // The host uses its mapping: enabled whenever the registration is on, changes nothing.
+      action("host_write", {
+        params: { page },
+        guard: (s, { page }) => s.hostMapped.get(page),
+        effect: () => {},
+      }),
+      action("kexec_start", {
+        guard: (s) => s.phase === "running" && (!p.fixed || !s.hostMapped.includes(true)),
+        effect: (s) => {
+          s.phase = "kexec_pending";
+        },
+      }),
+      // The next kernel starts with every page free; the host's mappings survive (the bug).
+      action("kexec_complete", {
+        guard: (s) => s.phase === "kexec_pending",
+        effect: (s) => {
+          s.owner.fill("free");
+          s.generation = 1 - s.generation;
+          s.phase = "running";
+        },
+      }),
+    ];
+  },
+  properties: (p, { always }) =>
+    p.check
+      ? [
+        always(
+          "host_mapped_implies_shared",
+          (s) => s.hostMapped.every((mapped, i) => !mapped || s.owner.get(i) === "shared"),
+          { description: "a page the host maps is owned as shared" },
+        ),
+      ]
+      : [],
+});

@@ -1,0 +1,170 @@
+/**
+ * `check(model, options)`: the one entry point. It binds parameters, runs the search, rebuilds the
+ * counterexamples, and returns a plain result object: verdicts per property, counts, timings and the
+ * probability that a fingerprint collision hid a state.
+ *
+ * @module
+ */
+
+import type { Fields, Value } from "./domain.ts";
+import { instantiate, type Model, type ModelInstance } from "./model.ts";
+import type { Params } from "./params.ts";
+import type { PropertyKind } from "./properties.ts";
+import { type LimitHit, search, type SearchOptions } from "./search.ts";
+import { rebuildTrace, type Trace } from "./trace.ts";
+
+/** Options of `check`: parameter values and search options. */
+export interface CheckOptions extends SearchOptions {
+  /** Parameter values; the rest take their defaults. */
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** What became of one property. */
+export type PropertyStatus = "holds" | "violated" | "witnessed" | "not witnessed" | "incomplete";
+
+/** The verdict of a run. */
+export type Verdict = "holds" | "violated" | "incomplete";
+
+/** One property's result. */
+export interface PropertyResult {
+  readonly name: string;
+  readonly kind: PropertyKind;
+  readonly description: string;
+  readonly status: PropertyStatus;
+  /** Number of actions in the (shortest) counterexample or witness. */
+  readonly traceLength?: number;
+  /** The counterexample (violations) or the witnessing run (witnesses). */
+  readonly trace?: Trace;
+}
+
+/** How often one declared action fired (over all its parameter values). */
+export interface ActionCount {
+  readonly name: string;
+  readonly fired: number;
+}
+
+/** The result of `check`. */
+export interface CheckResult {
+  readonly model: string;
+  readonly params: Readonly<Record<string, Value>>;
+  readonly verdict: Verdict;
+  /** The limit that made the run incomplete, if one did. */
+  readonly limit?: Exclude<LimitHit, undefined>;
+  /** Whether every reachable state was explored. */
+  readonly complete: boolean;
+  readonly exact: boolean;
+  readonly distinctStates: number;
+  readonly transitions: number;
+  /** Number of actions on the longest shortest path from an initial state. */
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly peakMemoryBytes: number;
+  /** Bytes held by the visited set and the per-state parent and action arrays. */
+  readonly storeBytes: number;
+  /** Words per packed state. */
+  readonly stateWords: number;
+  /**
+   * Estimated probability that a fingerprint collision hid a state: n(n-1)/2^65 for n distinct states
+   * (see README). 0 in exact mode.
+   */
+  readonly collisionProbability: number;
+  /** TLC's conservative estimate n*g/2^64 for n distinct and g generated states. 0 in exact mode. */
+  readonly collisionProbabilityBound: number;
+  readonly actions: readonly ActionCount[];
+  /** Declared actions that never fired: usually a modelling mistake. */
+  readonly unfiredActions: readonly string[];
+  readonly properties: readonly PropertyResult[];
+}
+
+/**
+ * Checks a model.
+ *
+ * @example
+ * ```ts
+ * import { action, always, check, defineModel, int } from "../mod.ts";
+ *
+ * const counter = defineModel({
+ *   name: "counter",
+ *   params: {},
+ *   state: () => ({ n: int(0, 3) }),
+ *   init: () => {},
+ *   actions: () => [action("inc", { guard: (s) => s.n < 3, effect: (s) => { s.n = s.n + 1; } })],
+ *   properties: () => [always("below_three", (s) => s.n < 3)],
+ *   deadlock: false,
+ * });
+ * const result = check(counter);
+ * console.assert(result.verdict === "violated" && result.properties[0]!.traceLength === 3);
+ * ```
+ */
+export function check<P extends Params, F extends Fields>(
+  model: Model<P, F>,
+  options: CheckOptions = {},
+): CheckResult {
+  const instance = instantiate(model as unknown as Model, options.params ?? {});
+  return checkInstance(instance, options);
+}
+
+/** Checks a model already bound to its parameters. */
+export function checkInstance(instance: ModelInstance, options: SearchOptions = {}): CheckResult {
+  const outcome = search(instance, options);
+  const kinds: { name: string; kind: PropertyKind; description: string }[] = instance.properties.map((p) => ({
+    name: p.name,
+    kind: p.kind,
+    description: p.description,
+  }));
+  if (instance.deadlock) {
+    kinds.push({
+      name: "deadlock",
+      kind: "deadlock",
+      description: "some action is enabled in every non-terminal state",
+    });
+  }
+  const properties = kinds.map((p, i): PropertyResult => {
+    const finding = outcome.findings[i];
+    const positive = p.kind === "sometimes";
+    const status: PropertyStatus = finding
+      ? (positive ? "witnessed" : "violated")
+      : !outcome.complete
+      ? "incomplete"
+      : positive
+      ? "not witnessed"
+      : "holds";
+    if (!finding) return { ...p, status };
+    const trace = rebuildTrace(instance, outcome, finding.stateId, finding.actionIndex);
+    return { ...p, status, traceLength: finding.length, trace };
+  });
+  const failed = properties.some((p) => p.status === "violated" || p.status === "not witnessed");
+  const verdict: Verdict = failed
+    ? "violated"
+    : outcome.complete || outcome.allDecided
+    ? "holds"
+    : "incomplete";
+  const fired = new Map<string, number>(instance.actionNames.map((name) => [name, 0]));
+  instance.actions.forEach((a, i) => fired.set(a.label.name, fired.get(a.label.name)! + outcome.fired[i]!));
+  const actions = [...fired].map(([name, count]) => ({ name, fired: count }));
+  const n = outcome.distinctStates;
+  const g = outcome.transitions + instance.inits.length;
+  const lossy = outcome.visited.lossy;
+  return {
+    model: instance.name,
+    params: instance.params,
+    verdict,
+    ...(outcome.limit ? { limit: outcome.limit } : {}),
+    complete: outcome.complete,
+    exact: !lossy,
+    distinctStates: n,
+    transitions: outcome.transitions,
+    depth: outcome.depth,
+    seconds: outcome.seconds,
+    statesPerSecond: outcome.seconds > 0 ? n / outcome.seconds : n,
+    peakMemoryBytes: outcome.peakMemoryBytes,
+    storeBytes: outcome.visited.bytes + outcome.parents.bytes + outcome.actionsTaken.bytes,
+    stateWords: instance.words,
+    collisionProbability: lossy ? Math.min(1, (n * (n - 1)) / 2 ** 65) : 0,
+    collisionProbabilityBound: lossy ? Math.min(1, (n * g) / 2 ** 64) : 0,
+    actions,
+    unfiredActions: actions.filter((a) => a.fired === 0).map((a) => a.name),
+    properties,
+  };
+}

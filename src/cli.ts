@@ -1,0 +1,398 @@
+/**
+ * The command line: parse arguments, call the engine, report. Commands: check, explore, replay, list.
+ *
+ * Exit codes: 0 every property holds (every gate met), 1 a property is violated (a gate missed), 2 bad
+ * usage, model or input, 3 incomplete (a limit was hit), 4 an internal error.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { gates as allGates } from "../checks/mod.ts";
+import { models } from "../models/mod.ts";
+import { checkInstance, type CheckResult } from "./check.ts";
+import { InputError } from "./errors.ts";
+import { describeExpectation, type GateResult, runGate } from "./gate_runner.ts";
+import { loadModel } from "./load_model.ts";
+import { instantiate } from "./model.ts";
+import { describeParam, parseAssignments } from "./params.ts";
+import { replayStates } from "./replay.ts";
+import { formatCount, formatProgress, formatResultText, formatTable } from "./report.ts";
+import type { Progress, SearchOptions } from "./search.ts";
+import { writeTraceFiles } from "./trace_files.ts";
+import { parseItf } from "./trace_itf.ts";
+import { formatTraceText } from "./trace_text.ts";
+
+/** Exit codes. */
+export const EXIT = { ok: 0, violated: 1, input: 2, incomplete: 3, internal: 4 } as const;
+
+const USAGE = `hvcheck: an explicit-state model checker for hypervisor registrations
+
+Usage: deno run -A mod.ts <command> [options]
+
+Commands:
+  check [GATE...]      run the proof gates in checks/ (all but slow ones by default)
+      --json             print one JSON array of gate results
+      --slow             include gates tagged slow
+      --out DIR          where counterexamples go (default out/; traces under DIR/traces/<gate>/)
+  explore MODEL        explore a registered model, or a .ts file that exports one
+      --set NAME=VALUE   set a parameter (repeatable)
+      --exact            store full states: no fingerprint collision can hide a state
+      --max-states N     stop (incomplete) after N distinct states
+      --max-depth N      explore at most N steps from the initial states
+      --time-limit S     stop (incomplete) after S seconds
+      --stop-on-violation stop at the first violation instead of deciding every property
+      --trace-dir DIR    where counterexamples go (default out/traces/<model>)
+      --json             print one JSON object
+  replay MODEL TRACE.itf.json   check that a trace is a run of the model
+      --set NAME=VALUE   parameters (default: the ones recorded in the trace)
+      --json             print one JSON object
+  list                 the registered models with their parameters
+      --json             print JSON
+
+Common: --progress (progress line on stderr; default when stderr is a terminal), --debug (stack traces),
+--help.
+
+Exit codes: 0 holds / all gates met, 1 violated / a gate missed, 2 usage or input error,
+3 incomplete (a limit was hit), 4 internal error.`;
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Io = {
+  out: (text) => console.log(text),
+  err: (text) => console.error(text),
+};
+
+function positiveInt(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new InputError(`--${name} expects a positive integer but got "${text}".`);
+  }
+  return Number(text);
+}
+
+function positiveNumber(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(n > 0) || !Number.isFinite(n)) {
+    throw new InputError(`--${name} expects a positive number but got "${text}".`);
+  }
+  return n;
+}
+
+function progressReporter(enabled: boolean, io: Io): ((p: Progress) => void) | undefined {
+  return enabled ? (p) => io.err(formatProgress(p)) : undefined;
+}
+
+function wantsProgress(flag: boolean | undefined): boolean {
+  return flag === true || Deno.stderr.isTerminal();
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(args: readonly string[], io: Io = stdio): Promise<number> {
+  const debug = args.includes("--debug");
+  try {
+    return await dispatch(args, io);
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.err(`hvcheck: ${error.message}`);
+      if (debug) io.err(String((error.cause as Error)?.stack ?? error.stack));
+      return EXIT.input;
+    }
+    if ((error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`hvcheck: ${(error as Error).message}. Run with --help for usage.`);
+      return EXIT.input;
+    }
+    io.err(`hvcheck: internal error: ${(error as Error)?.message ?? String(error)}`);
+    io.err(debug ? String((error as Error)?.stack) : "Run again with --debug for the stack trace.");
+    return EXIT.internal;
+  }
+}
+
+async function dispatch(args: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "check":
+      return await commandCheck(rest, io);
+    case "explore":
+      return await commandExplore(rest, io);
+    case "replay":
+      return await commandReplay(rest, io);
+    case "list":
+      return commandList(rest, io);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      io.out(USAGE);
+      return command === undefined ? EXIT.input : EXIT.ok;
+    default:
+      throw new InputError(
+        `Unknown command "${command}". Commands: check, explore, replay, list (--help for usage).`,
+      );
+  }
+}
+
+async function commandCheck(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean" },
+      slow: { type: "boolean" },
+      out: { type: "string", default: "out" },
+      progress: { type: "boolean" },
+      debug: { type: "boolean" },
+    },
+  });
+  const known = new Map(allGates.map((g) => [g.name, g]));
+  for (const name of positionals) {
+    if (!known.has(name)) {
+      throw new InputError(`Unknown gate "${name}". Gates: ${[...known.keys()].join(", ")}.`);
+    }
+  }
+  const selected = positionals.length
+    ? positionals.map((name) => known.get(name)!)
+    : allGates.filter((g) => values.slow || !g.tags?.includes("slow"));
+  const options: SearchOptions = {};
+  const onProgress = progressReporter(wantsProgress(values.progress), io);
+  const results: GateResult[] = [];
+  const tracePaths = new Map<GateResult, Record<string, string>>();
+  if (!values.json) io.out(formatTable([["gate", "verdict", "expected", "states", "depth", "seconds", ""]]));
+  for (const gate of selected) {
+    const result = runGate(gate, models, onProgress ? { ...options, onProgress } : options);
+    results.push(result);
+    const paths: Record<string, string> = {};
+    for (const p of result.result.properties) {
+      if (p.status === "violated") {
+        paths[p.name] = await writeTraceFiles(`${values.out}/traces/${gate.name}`, p);
+      }
+    }
+    tracePaths.set(result, paths);
+    if (!values.json) {
+      const expectedViolation = Object.values(gate.expect).some((e) => typeof e === "object");
+      io.out(formatTable([[
+        gate.name,
+        result.result.verdict,
+        expectedViolation ? "violated" : "holds",
+        formatCount(result.result.distinctStates),
+        String(result.result.depth),
+        result.result.seconds.toFixed(2),
+        result.met ? "ok" : "MISSED",
+      ]]));
+      for (const problem of result.problems) io.out(`    ${problem}`);
+    }
+  }
+  const missed = results.filter((r) => !r.met);
+  if (values.json) {
+    io.out(JSON.stringify(
+      results.map((r) => ({
+        gate: r.gate.name,
+        model: r.gate.model,
+        params: r.result.params,
+        expected: Object.fromEntries(
+          Object.entries(r.gate.expect).map(([k, e]) => [k, describeExpectation(e)]),
+        ),
+        verdict: r.result.verdict,
+        met: r.met,
+        problems: r.problems,
+        distinctStates: r.result.distinctStates,
+        minStates: r.gate.minStates,
+        transitions: r.result.transitions,
+        depth: r.result.depth,
+        seconds: r.result.seconds,
+        why: r.gate.why,
+        properties: r.result.properties.map((p) => ({
+          name: p.name,
+          kind: p.kind,
+          status: p.status,
+          ...(p.traceLength !== undefined ? { traceLength: p.traceLength } : {}),
+          ...(tracePaths.get(r)?.[p.name] ? { tracePath: tracePaths.get(r)![p.name] } : {}),
+        })),
+      })),
+      null,
+      2,
+    ));
+  } else {
+    io.out(
+      missed.length === 0
+        ? `${results.length} gates met, 0 missed.`
+        : `${results.length - missed.length} gates met, ${missed.length} missed: ${
+          missed.map((r) => r.gate.name).join(", ")
+        }.`,
+    );
+  }
+  return missed.length ? EXIT.violated : EXIT.ok;
+}
+
+async function commandExplore(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      set: { type: "string", multiple: true, default: [] },
+      exact: { type: "boolean" },
+      "max-states": { type: "string" },
+      "max-depth": { type: "string" },
+      "time-limit": { type: "string" },
+      "stop-on-violation": { type: "boolean" },
+      "trace-dir": { type: "string" },
+      json: { type: "boolean" },
+      progress: { type: "boolean" },
+      debug: { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 1) {
+    throw new InputError("explore expects exactly one MODEL (a registered name or a .ts path).");
+  }
+  const model = await loadModel(positionals[0]!, models);
+  const instance = instantiate(model, parseAssignments(model.name, model.params, values.set));
+  const maxStates = positiveInt("max-states", values["max-states"]);
+  const maxDepth = values["max-depth"] === "0" ? 0 : positiveInt("max-depth", values["max-depth"]);
+  const timeLimitSeconds = positiveNumber("time-limit", values["time-limit"]);
+  const onProgress = progressReporter(wantsProgress(values.progress), io);
+  const result = checkInstance(instance, {
+    exact: values.exact === true,
+    stopOnViolation: values["stop-on-violation"] === true,
+    ...(maxStates !== undefined ? { maxStates } : {}),
+    ...(maxDepth !== undefined ? { maxDepth } : {}),
+    ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  const traceDir = values["trace-dir"] ?? `out/traces/${instance.name}`;
+  const paths: Record<string, string> = {};
+  for (const p of result.properties) {
+    if (p.status === "violated") paths[p.name] = await writeTraceFiles(traceDir, p);
+  }
+  const reproduce = ["deno run -A mod.ts explore", positionals[0]!, ...values.set.map((s) => `--set ${s}`)]
+    .concat(values.exact ? ["--exact"] : [])
+    .join(" ");
+  if (values.json) io.out(JSON.stringify(resultJson(result, paths, reproduce), null, 2));
+  else io.out(formatResultText(result, paths, reproduce));
+  return exitCodeOf(result);
+}
+
+function exitCodeOf(result: CheckResult): number {
+  return result.verdict === "holds"
+    ? EXIT.ok
+    : result.verdict === "violated"
+    ? EXIT.violated
+    : EXIT.incomplete;
+}
+
+function resultJson(result: CheckResult, paths: Record<string, string>, reproduce: string): unknown {
+  const { properties, ...rest } = result;
+  return {
+    ...rest,
+    properties: properties.map((p) => ({
+      name: p.name,
+      kind: p.kind,
+      status: p.status,
+      ...(p.traceLength !== undefined ? { traceLength: p.traceLength } : {}),
+      ...(paths[p.name] ? { tracePath: paths[p.name] } : {}),
+    })),
+    reproduce,
+  };
+}
+
+async function commandReplay(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      set: { type: "string", multiple: true },
+      json: { type: "boolean" },
+      debug: { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 2) throw new InputError("replay expects MODEL and TRACE.itf.json.");
+  const [modelName, path] = positionals as [string, string];
+  const model = await loadModel(modelName, models);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new InputError(`Cannot read trace file ${path}: ${(error as Error).message}`);
+  }
+  // Parameters: --set when given, else the ones the trace records.
+  let given: Record<string, unknown>;
+  if (values.set !== undefined) given = parseAssignments(model.name, model.params, values.set);
+  else given = recordedParams(text, model.name, path);
+  const instance = instantiate(model, given);
+  const parsed = parseItf(text, instance, path);
+  const outcome = replayStates(instance, parsed.states, parsed.actions);
+  if (values.json) {
+    io.out(
+      JSON.stringify({ model: instance.name, params: instance.params, trace: path, ...outcome }, null, 2),
+    );
+  } else if (outcome.ok) {
+    io.out(`${path} is a run of model ${instance.name} (${outcome.steps} steps).`);
+    io.out(
+      formatTraceText(
+        {
+          model: instance.name,
+          params: instance.params,
+          initIndex: 0,
+          states: parsed.states,
+          actions: outcome.actions,
+        },
+        "Replayed trace.",
+      ).replace(/^Error: /, ""),
+    );
+  } else {
+    io.out(`${path} is not a run of model ${instance.name}: ${outcome.reason}`);
+  }
+  return outcome.ok ? EXIT.ok : EXIT.violated;
+}
+
+/** The parameters recorded in an ITF file's #meta, converted from ITF integers. */
+function recordedParams(text: string, modelName: string, path: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return {}; // parseItf reports the corrupt file with its position
+  }
+  const meta = (doc as { "#meta"?: { model?: unknown; params?: unknown } })?.["#meta"];
+  if (meta?.model !== undefined && meta.model !== modelName) {
+    throw new InputError(`${path} is a trace of model ${JSON.stringify(meta.model)}, not ${modelName}.`);
+  }
+  const params = meta?.params;
+  if (typeof params !== "object" || params === null) return {};
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      typeof v === "object" && v !== null && typeof (v as { "#bigint"?: unknown })["#bigint"] === "string"
+        ? Number((v as { "#bigint": string })["#bigint"])
+        : v,
+    ]),
+  );
+}
+
+function commandList(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args: [...args], options: { json: { type: "boolean" } } });
+  if (positionals.length) throw new InputError("list takes no arguments.");
+  const list = [...models.values()].map((m) => ({
+    name: m.name,
+    description: m.description,
+    params: Object.entries(m.params).map(([name, p]) => ({
+      name,
+      kind: p.kind,
+      default: p.default,
+      allowed: describeParam(p),
+      description: p.description,
+    })),
+  }));
+  if (values.json) {
+    io.out(JSON.stringify(list, null, 2));
+    return EXIT.ok;
+  }
+  for (const m of list) {
+    io.out(`${m.name}: ${m.description}`);
+    for (const p of m.params) io.out(`  ${p.name} = ${p.default}  (${p.allowed})  ${p.description}`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,219 @@
+/**
+ * Finite domains of state variables and action parameters.
+ *
+ * Every state variable has a finite domain, so the engine knows how many bits it needs and can reject
+ * any value outside it. Scalars are booleans, bounded integers and enums (string literals); composites
+ * are fixed-length arrays and records of domains.
+ *
+ * @module
+ */
+
+/** A boolean variable. */
+export interface BoolDomain {
+  readonly kind: "bool";
+}
+
+/** An integer variable in `min..max` (both inclusive). */
+export interface IntDomain {
+  readonly kind: "int";
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A variable whose value is one of a fixed list of names. */
+export interface EnumDomain<V extends string = string> {
+  readonly kind: "enum";
+  readonly values: readonly V[];
+}
+
+/** A fixed-length array of one element domain. */
+export interface ArrayDomain<E extends Domain = Domain> {
+  readonly kind: "array";
+  readonly length: number;
+  readonly element: E;
+}
+
+/** A record of named fields, laid out in declaration order. */
+export interface RecordDomain<F extends Fields = Fields> {
+  readonly kind: "record";
+  readonly fields: F;
+}
+
+/** The domains whose values fit in one packed bit field. */
+export type ScalarDomain = BoolDomain | IntDomain | EnumDomain;
+
+/** Any domain of a state variable. */
+export type Domain = ScalarDomain | ArrayDomain<Domain> | RecordDomain<Fields>;
+
+/** Named domains: the variables of a model or the fields of a record. */
+export type Fields = { readonly [name: string]: Domain };
+
+/** The plain value of a domain, as it appears in traces: `{ owner: ["free", "guest"], gen: 0 }`. */
+export type ValueOf<D> = D extends BoolDomain ? boolean
+  : D extends IntDomain ? number
+  : D extends EnumDomain<infer V> ? V
+  : D extends ArrayDomain<infer E> ? ValueOf<E>[]
+  : D extends RecordDomain<infer F> ? { [K in keyof F]: ValueOf<F[K]> }
+  : never;
+
+/** A plain value of any domain. */
+export type Value = boolean | number | string | Value[] | { [name: string]: Value };
+
+/** The domain of a boolean variable. */
+export const bool: BoolDomain = Object.freeze({ kind: "bool" });
+
+/**
+ * An integer domain `min..max`, both inclusive.
+ *
+ * @example
+ * ```ts
+ * import { int } from "./domain.ts";
+ * const level = int(0, 3);
+ * ```
+ */
+export function int(min: number, max: number): IntDomain {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
+    throw new RangeError(`Expected int(min, max) with integers min <= max but found int(${min}, ${max})`);
+  }
+  if (max - min >= 2 ** 31) {
+    throw new RangeError(`Expected int(${min}, ${max}) to span fewer than 2^31 values`);
+  }
+  return Object.freeze({ kind: "int", min, max });
+}
+
+/**
+ * An enum domain: one of the given names. The first is the default (zero) value.
+ *
+ * @example
+ * ```ts
+ * import { enumOf } from "./domain.ts";
+ * const owner = enumOf("free", "guest", "shared");
+ * ```
+ */
+export function enumOf<const V extends string>(...values: V[]): EnumDomain<V> {
+  if (values.length === 0) {
+    throw new RangeError("Expected enumOf() to have at least one value but found none");
+  }
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (typeof value !== "string" || value === "") {
+      throw new TypeError(`Expected enum values to be non-empty strings but found ${JSON.stringify(value)}`);
+    }
+    if (seen.has(value)) {
+      throw new RangeError(`Expected enum values to be distinct but found "${value}" twice`);
+    }
+    seen.add(value);
+  }
+  return Object.freeze({ kind: "enum", values: Object.freeze([...values]) });
+}
+
+/**
+ * A fixed-length array domain.
+ *
+ * @example
+ * ```ts
+ * import { arrayOf, bool } from "./domain.ts";
+ * const hostMapped = arrayOf(4, bool);
+ * ```
+ */
+export function arrayOf<E extends Domain>(length: number, element: E): ArrayDomain<E> {
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`Expected array length to be a natural number but found ${length}`);
+  }
+  assertDomain(element, "array element");
+  return Object.freeze({ kind: "array", length, element });
+}
+
+/**
+ * A record domain with named fields.
+ *
+ * @example
+ * ```ts
+ * import { bool, enumOf, recordOf } from "./domain.ts";
+ * const msr = recordOf({ enabled: bool, owner: enumOf("restoring", "image") });
+ * ```
+ */
+export function recordOf<F extends Fields>(fields: F): RecordDomain<F> {
+  for (const [name, domain] of Object.entries(fields)) assertDomain(domain, `field ${name}`);
+  return Object.freeze({ kind: "record", fields: Object.freeze({ ...fields }) });
+}
+
+/** Number of distinct values of a scalar domain. */
+export function scalarSize(domain: ScalarDomain): number {
+  switch (domain.kind) {
+    case "bool":
+      return 2;
+    case "int":
+      return domain.max - domain.min + 1;
+    case "enum":
+      return domain.values.length;
+  }
+}
+
+/** Whether a domain is a scalar. */
+export function isScalar(domain: Domain): domain is ScalarDomain {
+  return domain.kind === "bool" || domain.kind === "int" || domain.kind === "enum";
+}
+
+/** Throws a TypeError unless `domain` is a domain built by this module's constructors. */
+export function assertDomain(domain: unknown, where: string): asserts domain is Domain {
+  const kind = (domain as { kind?: unknown } | null)?.kind;
+  if (kind !== "bool" && kind !== "int" && kind !== "enum" && kind !== "array" && kind !== "record") {
+    throw new TypeError(
+      `Expected ${where} to be a domain (bool, int(), enumOf(), arrayOf(), recordOf()) but found ${
+        describe(domain)
+      }`,
+    );
+  }
+}
+
+/** Whether `value` belongs to `domain`. */
+export function contains(domain: Domain, value: unknown): boolean {
+  switch (domain.kind) {
+    case "bool":
+      return typeof value === "boolean";
+    case "int":
+      return Number.isInteger(value) && (value as number) >= domain.min && (value as number) <= domain.max;
+    case "enum":
+      return typeof value === "string" && (domain.values as readonly string[]).includes(value);
+    case "array":
+      return Array.isArray(value) && value.length === domain.length &&
+        value.every((element) => contains(domain.element, element));
+    case "record": {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+      const names = Object.keys(domain.fields);
+      return Object.keys(value).length === names.length &&
+        names.every((name) => contains(domain.fields[name]!, (value as Record<string, unknown>)[name]));
+    }
+  }
+}
+
+/** A short description of a domain for messages: `int(0, 3)`, `enumOf("a", "b")`. */
+export function describeDomain(domain: Domain): string {
+  switch (domain.kind) {
+    case "bool":
+      return "bool";
+    case "int":
+      return `int(${domain.min}, ${domain.max})`;
+    case "enum":
+      return `enumOf(${domain.values.map((v) => JSON.stringify(v)).join(", ")})`;
+    case "array":
+      return `arrayOf(${domain.length}, ${describeDomain(domain.element)})`;
+    case "record":
+      return `recordOf({ ${
+        Object.entries(domain.fields).map(([k, d]) => `${k}: ${describeDomain(d)}`).join(", ")
+      } })`;
+  }
+}
+
+/** Quotes a value for an error message without throwing on cycles or odd types. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (value === undefined) return "undefined";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

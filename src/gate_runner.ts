@@ -1,0 +1,76 @@
+/**
+ * Running a proof gate: check its model with its parameters and compare every property's status with
+ * the expectation. A gate is met only when every property is listed and matches (violations with the
+ * exact shortest trace length), the search stored at least `minStates` states, and no limit cut the
+ * search short.
+ *
+ * @module
+ */
+
+import { checkInstance, type CheckResult, type PropertyResult } from "./check.ts";
+import { InputError } from "./errors.ts";
+import type { Expectation, Gate } from "./gate.ts";
+import { instantiate, type Model } from "./model.ts";
+import type { SearchOptions } from "./search.ts";
+
+/** The outcome of one gate. */
+export interface GateResult {
+  readonly gate: Gate;
+  readonly result: CheckResult;
+  readonly met: boolean;
+  /** Why the gate was missed, one line each (empty when met). */
+  readonly problems: readonly string[];
+}
+
+/** Describes an expectation: `holds`, `violated in 4 steps`. */
+export function describeExpectation(e: Expectation): string {
+  return typeof e === "string" ? e : `violated in ${e.violated} steps`;
+}
+
+function describeStatus(p: PropertyResult): string {
+  return p.status === "violated" ? `violated in ${p.traceLength} steps` : p.status;
+}
+
+function matches(e: Expectation, p: PropertyResult): boolean {
+  if (typeof e === "string") return e === p.status;
+  return p.status === "violated" && p.traceLength === e.violated;
+}
+
+/** Runs one gate. Unknown models or parameters throw an InputError. */
+export function runGate(
+  gate: Gate,
+  models: ReadonlyMap<string, Model>,
+  options: SearchOptions = {},
+): GateResult {
+  const model = models.get(gate.model);
+  if (!model) {
+    throw new InputError(
+      `Gate ${gate.name} names model "${gate.model}", which is not registered in models/mod.ts.`,
+    );
+  }
+  const instance = instantiate(model, gate.params);
+  const result = checkInstance(instance, {
+    ...options,
+    ...(gate.maxStates !== undefined ? { maxStates: gate.maxStates } : {}),
+  });
+  const problems: string[] = [];
+  for (const p of result.properties) {
+    const e = gate.expect[p.name];
+    if (e === undefined) problems.push(`property ${p.name} has no expectation (it is ${describeStatus(p)})`);
+    else if (!matches(e, p)) {
+      problems.push(`property ${p.name} is ${describeStatus(p)}, expected ${describeExpectation(e)}`);
+    }
+  }
+  for (const name of Object.keys(gate.expect)) {
+    if (!result.properties.some((p) => p.name === name)) {
+      problems.push(`the gate expects property ${name}, which model ${gate.model} does not have`);
+    }
+  }
+  if (result.distinctStates < gate.minStates) {
+    problems.push(
+      `only ${result.distinctStates} distinct states, fewer than the gate's minimum ${gate.minStates}`,
+    );
+  }
+  if (result.limit) problems.push(`the search hit its ${result.limit} limit`);
+  return { gate, result, met: problems.length === 0, problems };
+}

@@ -1,0 +1,354 @@
+/**
+ * Defining a model and instantiating it with parameter values.
+ *
+ * A model is a plain object: parameters, typed state variables with finite domains, an initial state
+ * (or several), named actions with finite parameters (each a guard and an effect), and named
+ * properties. Actions fire in a fixed order: the order they are listed, then their parameter values in
+ * lexicographic order (first parameter slowest). Same model and parameters, same search, same counts.
+ *
+ * @module
+ */
+
+import {
+  assertDomain,
+  contains,
+  describe,
+  type Fields,
+  int,
+  isScalar,
+  type RecordDomain,
+  recordOf,
+  type ScalarDomain,
+  scalarSize,
+  type Value,
+  type ValueOf,
+} from "./domain.ts";
+import { InputError } from "./errors.ts";
+import { type RecordShape, shapeOf, wordsOf } from "./layout.ts";
+import { type Params, type ParamValues, resolveParams } from "./params.ts";
+import {
+  type ActionLabel,
+  always,
+  formatAction,
+  type Property,
+  sometimes,
+  transition,
+} from "./properties.ts";
+import type { ReadonlyView, RecordView } from "./state_view.ts";
+
+/** The domains of an action's parameters. */
+export type ActionParamDomains = { readonly [name: string]: ScalarDomain };
+
+/** An action's parameter values. */
+export type ActionParamValues<A extends ActionParamDomains> = { readonly [K in keyof A]: ValueOf<A[K]> };
+
+/** One named action: a guard (default: always enabled) and an effect on a copy of the state. */
+export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
+  readonly name: string;
+  readonly params: A;
+  readonly guard: ((state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean) | undefined;
+  readonly effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
+}
+
+/**
+ * Declares an action. `params` maps each parameter to a finite domain (`range(n)`, `bool`, `enumOf`);
+ * the action exists once per combination of values.
+ *
+ * @example
+ * ```ts
+ * import { action, range } from "./model.ts";
+ * import { arrayOf, bool } from "./domain.ts";
+ * type F = { mapped: ReturnType<typeof arrayOf<typeof bool>> };
+ * const unmap = action<F, { page: ReturnType<typeof range> }>("unmap", {
+ *   params: { page: range(2) },
+ *   guard: (s, { page }) => s.mapped.get(page),
+ *   effect: (s, { page }) => s.mapped.set(page, false),
+ * });
+ * ```
+ */
+export function action<F extends Fields, A extends ActionParamDomains = Record<never, never>>(
+  name: string,
+  spec: {
+    params?: A;
+    guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
+    effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
+  },
+): ActionSpec<F, A> {
+  if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new TypeError(`Expected an action name like kexec_start but found ${describe(name)}`);
+  }
+  if (typeof spec?.effect !== "function") {
+    throw new TypeError(`Expected action ${name} to have an effect function`);
+  }
+  if (spec.guard !== undefined && typeof spec.guard !== "function") {
+    throw new TypeError(`Expected the guard of action ${name} to be a function`);
+  }
+  const params = spec.params ?? ({} as A);
+  for (const [key, domain] of Object.entries(params)) {
+    assertDomain(domain, `parameter ${key} of action ${name}`);
+    if (!isScalar(domain)) {
+      throw new TypeError(`Expected parameter ${key} of action ${name} to be a scalar domain`);
+    }
+  }
+  return Object.freeze({ name, params, guard: spec.guard, effect: spec.effect });
+}
+
+/** The integer domain `0..n-1`, for indexing arrays of length n. */
+export function range(n: number) {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`Expected range(n) with n >= 1 but found ${n}`);
+  return int(0, n - 1);
+}
+
+/**
+ * The builders, typed for one model's state: `actions` and `properties` receive it as their second
+ * argument so that guards, effects and predicates see the model's own state type.
+ */
+export interface ModelKit<F extends Fields> {
+  readonly action: <A extends ActionParamDomains = Record<never, never>>(
+    name: string,
+    spec: {
+      params?: A;
+      guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
+      effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
+    },
+  ) => ActionSpec<F, A>;
+  readonly always: typeof always<F>;
+  readonly sometimes: typeof sometimes<F>;
+  readonly transition: typeof transition<F>;
+}
+
+const kit: ModelKit<Fields> = { action, always, sometimes, transition };
+
+/** What `defineModel` takes. */
+export interface ModelSpec<P extends Params, F extends Fields> {
+  /** Registered name, such as `page_ownership`. */
+  readonly name: string;
+  /** One paragraph on what the model is. */
+  readonly description?: string;
+  /** Parameters with defaults. */
+  readonly params: P;
+  /** The state variables and their domains. */
+  readonly state: (params: ParamValues<P>) => F;
+  /**
+   * Sets up the initial state from the zero state (every bool false, every int at its minimum,
+   * every enum at its first value); an array gives several initial states.
+   */
+  readonly init:
+    | ((state: RecordView<F>, params: ParamValues<P>) => void)
+    | readonly ((state: RecordView<F>, params: ParamValues<P>) => void)[];
+  /**
+   * The actions, in firing order. Build them with the kit's `action`, which knows the state's type
+   * (the exported `action` works too, with explicit type arguments).
+   */
+  // deno-lint-ignore no-explicit-any
+  readonly actions: (params: ParamValues<P>, kit: ModelKit<F>) => readonly ActionSpec<F, any>[];
+  /** The properties, built with the kit's `always`, `sometimes` and `transition`. */
+  readonly properties?: (params: ParamValues<P>, kit: ModelKit<F>) => readonly Property<F>[];
+  /** Check for deadlocks (a state where no action is enabled)? Default true. */
+  readonly deadlock?: boolean;
+  /** States where having no enabled action is fine (the protocol ended). */
+  readonly terminal?: (state: ReadonlyView<F>, params: ParamValues<P>) => boolean;
+  /** States outside the boundary are counted and checked, but not expanded. */
+  readonly withinBoundary?: (state: ReadonlyView<F>, params: ParamValues<P>) => boolean;
+}
+
+/** A defined model: its spec, and `instantiate` to bind parameter values. */
+export interface Model<P extends Params = Params, F extends Fields = Fields> {
+  readonly name: string;
+  readonly description: string;
+  readonly params: P;
+  readonly spec: ModelSpec<P, F>;
+}
+
+/**
+ * Defines a model.
+ *
+ * @example
+ * ```ts
+ * import { action, always, defineModel, int, intParam } from "../mod.ts";
+ *
+ * const counter = defineModel({
+ *   name: "counter",
+ *   params: { limit: intParam({ min: 1, max: 9, default: 3, description: "top value" }) },
+ *   state: (p) => ({ n: int(0, p.limit) }),
+ *   init: () => {},
+ *   actions: (p) => [
+ *     action("inc", { guard: (s) => s.n < p.limit, effect: (s) => { s.n = s.n + 1; } }),
+ *   ],
+ *   properties: () => [always("bounded", (s) => s.n >= 0)],
+ *   terminal: (s, p) => s.n === p.limit,
+ * });
+ * ```
+ */
+export function defineModel<const P extends Params, const F extends Fields>(
+  spec: ModelSpec<P, F>,
+): Model<P, F> {
+  if (typeof spec !== "object" || spec === null) throw new TypeError("Expected a model spec object");
+  if (typeof spec.name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.name)) {
+    throw new TypeError(`Expected a model name like page_ownership but found ${describe(spec.name)}`);
+  }
+  for (const key of ["state", "actions"] as const) {
+    if (typeof spec[key] !== "function") {
+      throw new TypeError(`Expected model ${spec.name} to have a ${key} function`);
+    }
+  }
+  return Object.freeze({
+    name: spec.name,
+    description: spec.description ?? "",
+    params: spec.params ?? {},
+    spec,
+  });
+}
+
+/** An action bound to one combination of parameter values. */
+export interface ActionInstance {
+  readonly index: number;
+  readonly label: ActionLabel;
+  readonly text: string;
+  readonly guard: ((state: unknown, params: unknown) => boolean) | undefined;
+  readonly effect: (next: unknown, params: unknown) => void;
+  /** Index of the action (not the instance) in declaration order. */
+  readonly actionIndex: number;
+}
+
+/** A model with parameter values bound: everything the engine needs. */
+export interface ModelInstance {
+  readonly model: Model;
+  readonly name: string;
+  readonly params: Readonly<Record<string, Value>>;
+  readonly domain: RecordDomain;
+  readonly shape: RecordShape;
+  /** Words per packed state. */
+  readonly words: number;
+  readonly inits: readonly ((state: unknown, params: unknown) => void)[];
+  readonly actions: readonly ActionInstance[];
+  /** Names of the declared actions, in order. */
+  readonly actionNames: readonly string[];
+  readonly properties: readonly Property[];
+  readonly deadlock: boolean;
+  readonly terminal: ((state: unknown) => boolean) | undefined;
+  readonly withinBoundary: ((state: unknown) => boolean) | undefined;
+}
+
+/** Binds parameter values (defaults for those not given). Bad parameters throw an InputError. */
+export function instantiate(model: Model, given: Readonly<Record<string, unknown>> = {}): ModelInstance {
+  const params = resolveParams(model.name, model.params, given);
+  const spec = model.spec as ModelSpec<Params, Fields>;
+  const fields = wrap(model.name, "state", () => spec.state(params));
+  if (typeof fields !== "object" || fields === null) {
+    throw new InputError(`Model ${model.name}: state() must return an object of variable domains.`);
+  }
+  const domain = wrap(model.name, "state", () => recordOf(fields));
+  if (Object.keys(fields).length === 0) {
+    throw new InputError(`Model ${model.name} declares no state variables.`);
+  }
+  const shape = shapeOf(domain) as RecordShape;
+  const inits = typeof spec.init === "function" ? [spec.init] : spec.init;
+  if (!Array.isArray(inits) || inits.length === 0 || inits.some((f) => typeof f !== "function")) {
+    throw new InputError(`Model ${model.name}: init must be a function or a non-empty array of functions.`);
+  }
+  const declared = wrap(model.name, "actions", () => spec.actions(params, kit));
+  if (!Array.isArray(declared)) throw new InputError(`Model ${model.name}: actions() must return an array.`);
+  const names = new Set<string>();
+  for (const a of declared) {
+    if (typeof a?.effect !== "function" || typeof a.name !== "string") {
+      throw new InputError(
+        `Model ${model.name}: every entry of actions() must be built with action(name, spec).`,
+      );
+    }
+    if (names.has(a.name)) throw new InputError(`Model ${model.name} declares action ${a.name} twice.`);
+    names.add(a.name);
+  }
+  const actions: ActionInstance[] = [];
+  declared.forEach((a, actionIndex) => {
+    for (const values of combinations(a.params)) {
+      const label: ActionLabel = Object.freeze({ name: a.name, params: values });
+      actions.push(Object.freeze({
+        index: actions.length,
+        label,
+        text: formatAction(label),
+        guard: a.guard as ActionInstance["guard"],
+        effect: a.effect as ActionInstance["effect"],
+        actionIndex,
+      }));
+    }
+  });
+  const properties = spec.properties
+    ? wrap(model.name, "properties", () => spec.properties!(params, kit))
+    : [];
+  const propertyNames = new Set<string>();
+  for (const p of properties) {
+    if (!p || typeof p.predicate !== "function") {
+      throw new InputError(
+        `Model ${model.name}: properties() must return always/sometimes/transition properties.`,
+      );
+    }
+    if (propertyNames.has(p.name)) {
+      throw new InputError(`Model ${model.name} declares property ${p.name} twice.`);
+    }
+    propertyNames.add(p.name);
+  }
+  const terminal = spec.terminal;
+  const withinBoundary = spec.withinBoundary;
+  return Object.freeze({
+    model: model as unknown as Model,
+    name: model.name,
+    params: params as Record<string, Value>,
+    domain,
+    shape,
+    words: wordsOf(shape),
+    inits: inits as ModelInstance["inits"],
+    actions,
+    actionNames: declared.map((a) => a.name),
+    properties: properties as readonly Property[],
+    deadlock: spec.deadlock ?? true,
+    terminal: terminal ? (s: unknown) => terminal(s as never, params) : undefined,
+    withinBoundary: withinBoundary ? (s: unknown) => withinBoundary(s as never, params) : undefined,
+  });
+}
+
+function wrap<T>(modelName: string, what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(
+      `Model ${modelName}: ${what}() failed: ${(error as Error)?.message ?? describe(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function* combinations(params: ActionParamDomains): Generator<Readonly<Record<string, Value>>> {
+  const entries = Object.entries(params);
+  const values = entries.map(([, domain]) => scalarValues(domain));
+  const index = entries.map(() => 0);
+  if (values.some((v) => v.length === 0)) return;
+  while (true) {
+    const combination: Record<string, Value> = {};
+    entries.forEach(([name], i) => combination[name] = values[i]![index[i]!]!);
+    yield Object.freeze(combination);
+    let k = entries.length - 1;
+    while (k >= 0 && ++index[k]! === values[k]!.length) index[k--] = 0;
+    if (k < 0) return;
+  }
+}
+
+/** Every value of a scalar domain, in order. */
+export function scalarValues(domain: ScalarDomain): Value[] {
+  switch (domain.kind) {
+    case "bool":
+      return [false, true];
+    case "int":
+      return Array.from({ length: scalarSize(domain) }, (_, i) => domain.min + i);
+    case "enum":
+      return [...domain.values];
+  }
+}
+
+/** Whether a plain value is a state of this instance (right variables, every value in its domain). */
+export function isState(instance: ModelInstance, value: unknown): boolean {
+  return contains(instance.domain, value);
+}

@@ -1,0 +1,142 @@
+/**
+ * Named properties of a model.
+ *
+ * - `always(name, predicate)`: an invariant, checked on every reachable state.
+ * - `sometimes(name, predicate)`: a reachability witness; it fails unless some reachable state
+ *   satisfies it, so a proof cannot pass because the model never gets where it matters.
+ * - `transition(name, predicate)`: checked on every transition (state, action, next state), such as
+ *   "no host write lands on a page the guest has reallocated".
+ *
+ * Deadlock freedom is a fourth, implicit property (`deadlock`), on unless the model turns it off.
+ * A violation is a result, never an exception.
+ *
+ * @module
+ */
+
+import type { Fields, Value } from "./domain.ts";
+import type { ReadonlyView } from "./state_view.ts";
+
+/** The action of a transition: its name and parameter values, such as `share` with `{ page: 2 }`. */
+export interface ActionLabel {
+  readonly name: string;
+  readonly params: Readonly<Record<string, Value>>;
+}
+
+/** The kinds of property. */
+export type PropertyKind = "always" | "sometimes" | "transition" | "deadlock";
+
+/** An invariant over states. */
+export interface AlwaysProperty<F extends Fields = Fields> {
+  readonly kind: "always";
+  readonly name: string;
+  readonly description: string;
+  readonly predicate: (state: ReadonlyView<F>) => boolean;
+}
+
+/** A reachability witness. */
+export interface SometimesProperty<F extends Fields = Fields> {
+  readonly kind: "sometimes";
+  readonly name: string;
+  readonly description: string;
+  readonly predicate: (state: ReadonlyView<F>) => boolean;
+}
+
+/** An invariant over transitions. */
+export interface TransitionProperty<F extends Fields = Fields> {
+  readonly kind: "transition";
+  readonly name: string;
+  readonly description: string;
+  readonly predicate: (before: ReadonlyView<F>, action: ActionLabel, after: ReadonlyView<F>) => boolean;
+}
+
+/** A property a model declares. */
+export type Property<F extends Fields = Fields> =
+  | AlwaysProperty<F>
+  | SometimesProperty<F>
+  | TransitionProperty<F>;
+
+const namePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkName(name: string): string {
+  if (typeof name !== "string" || !namePattern.test(name)) {
+    throw new TypeError(
+      `Expected a property name like host_mapped_is_shared but found ${JSON.stringify(name)}`,
+    );
+  }
+  if (name === "deadlock") {
+    throw new TypeError(`The property name "deadlock" is reserved for deadlock detection`);
+  }
+  return name;
+}
+
+function checkPredicate(name: string, predicate: unknown): void {
+  if (typeof predicate !== "function") {
+    throw new TypeError(`Expected property ${name} to have a predicate function`);
+  }
+}
+
+/**
+ * An invariant: `predicate` holds in every reachable state.
+ *
+ * @example
+ * ```ts
+ * import { always } from "./properties.ts";
+ * const p = always("counter_small", (s: { counter: number }) => s.counter < 3);
+ * ```
+ */
+export function always<F extends Fields>(
+  name: string,
+  predicate: (state: ReadonlyView<F>) => boolean,
+  options: { description?: string } = {},
+): AlwaysProperty<F> {
+  checkPredicate(checkName(name), predicate);
+  return Object.freeze({ kind: "always", name, predicate, description: options.description ?? "" });
+}
+
+/**
+ * A reachability witness: some reachable state satisfies `predicate`.
+ *
+ * @example
+ * ```ts
+ * import { sometimes } from "./properties.ts";
+ * const p = sometimes("resume_completes", (s: { phase: string }) => s.phase === "resumed");
+ * ```
+ */
+export function sometimes<F extends Fields>(
+  name: string,
+  predicate: (state: ReadonlyView<F>) => boolean,
+  options: { description?: string } = {},
+): SometimesProperty<F> {
+  checkPredicate(checkName(name), predicate);
+  return Object.freeze({ kind: "sometimes", name, predicate, description: options.description ?? "" });
+}
+
+/**
+ * A transition invariant: `predicate(before, action, after)` holds on every transition.
+ *
+ * @example
+ * ```ts
+ * import { transition } from "./properties.ts";
+ * const p = transition(
+ *   "writes_only_shared",
+ *   (before: { shared: boolean }, action) => action.name !== "host_write" || before.shared,
+ * );
+ * ```
+ */
+export function transition<F extends Fields>(
+  name: string,
+  predicate: (before: ReadonlyView<F>, action: ActionLabel, after: ReadonlyView<F>) => boolean,
+  options: { description?: string } = {},
+): TransitionProperty<F> {
+  checkPredicate(checkName(name), predicate);
+  return Object.freeze({ kind: "transition", name, predicate, description: options.description ?? "" });
+}
+
+/** Renders an action label as `share(page=2)`, or `kexec_start` when it has no parameters. */
+export function formatAction(action: ActionLabel): string {
+  const entries = Object.entries(action.params);
+  if (entries.length === 0) return action.name;
+  return `${action.name}(${
+    entries.map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ")
+  })`;
+}
