@@ -82,15 +82,15 @@ export interface CheckResult {
  *
  * @example
  * ```ts
- * import { action, always, check, defineModel, int } from "../mod.ts";
+ * import { check, defineModel, int } from "../mod.ts";
  *
  * const counter = defineModel({
  *   name: "counter",
  *   params: {},
  *   state: () => ({ n: int(0, 3) }),
  *   init: () => {},
- *   actions: () => [action("inc", { guard: (s) => s.n < 3, effect: (s) => { s.n = s.n + 1; } })],
- *   properties: () => [always("below_three", (s) => s.n < 3)],
+ *   actions: (_p, { action }) => [action("inc", { guard: (s) => s.n < 3, effect: (s) => { s.n = s.n + 1; } })],
+ *   properties: (_p, { always }) => [always("below_three", (s) => s.n < 3)],
  *   deadlock: false,
  * });
  * const result = check(counter);

@@ -58,8 +58,8 @@ export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
  * ```ts
  * import { action, range } from "./model.ts";
  * import { arrayOf, bool } from "./domain.ts";
- * type F = { mapped: ReturnType<typeof arrayOf<typeof bool>> };
- * const unmap = action<F, { page: ReturnType<typeof range> }>("unmap", {
+ * const fields = { mapped: arrayOf(2, bool) };
+ * const unmap = action<typeof fields, { page: ReturnType<typeof range> }>("unmap", {
  *   params: { page: range(2) },
  *   guard: (s, { page }) => s.mapped.get(page),
  *   effect: (s, { page }) => s.mapped.set(page, false),
@@ -165,17 +165,17 @@ export interface Model<P extends Params = Params, F extends Fields = Fields> {
  *
  * @example
  * ```ts
- * import { action, always, defineModel, int, intParam } from "../mod.ts";
+ * import { defineModel, int, intParam } from "../mod.ts";
  *
  * const counter = defineModel({
  *   name: "counter",
  *   params: { limit: intParam({ min: 1, max: 9, default: 3, description: "top value" }) },
  *   state: (p) => ({ n: int(0, p.limit) }),
  *   init: () => {},
- *   actions: (p) => [
+ *   actions: (p, { action }) => [
  *     action("inc", { guard: (s) => s.n < p.limit, effect: (s) => { s.n = s.n + 1; } }),
  *   ],
- *   properties: () => [always("bounded", (s) => s.n >= 0)],
+ *   properties: (_p, { always }) => [always("bounded", (s) => s.n >= 0)],
  *   terminal: (s, p) => s.n === p.limit,
  * });
  * ```

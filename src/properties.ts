@@ -81,7 +81,9 @@ function checkPredicate(name: string, predicate: unknown): void {
  * @example
  * ```ts
  * import { always } from "./properties.ts";
- * const p = always("counter_small", (s: { counter: number }) => s.counter < 3);
+ * import { int } from "./domain.ts";
+ * const fields = { counter: int(0, 5) };
+ * const p = always<typeof fields>("counter_small", (s) => s.counter < 3);
  * ```
  */
 export function always<F extends Fields>(
@@ -99,7 +101,9 @@ export function always<F extends Fields>(
  * @example
  * ```ts
  * import { sometimes } from "./properties.ts";
- * const p = sometimes("resume_completes", (s: { phase: string }) => s.phase === "resumed");
+ * import { enumOf } from "./domain.ts";
+ * const fields = { phase: enumOf("running", "resumed") };
+ * const p = sometimes<typeof fields>("resume_completes", (s) => s.phase === "resumed");
  * ```
  */
 export function sometimes<F extends Fields>(
@@ -117,9 +121,11 @@ export function sometimes<F extends Fields>(
  * @example
  * ```ts
  * import { transition } from "./properties.ts";
- * const p = transition(
+ * import { bool } from "./domain.ts";
+ * const fields = { shared: bool };
+ * const p = transition<typeof fields>(
  *   "writes_only_shared",
- *   (before: { shared: boolean }, action) => action.name !== "host_write" || before.shared,
+ *   (before, action) => action.name !== "host_write" || before.shared,
  * );
  * ```
  */

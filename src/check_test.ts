@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { check } from "./check.ts";
+import { InputError } from "./errors.ts";
+import { composite, counter, nondeterministic, outOfRange, throwingGuard } from "./test_models.ts";
+
+const property = (r: ReturnType<typeof check>, name: string) => r.properties.find((p) => p.name === name)!;
+
+Deno.test("check() reports shortest counterexamples, witnesses and deadlocks", () => {
+  const r = check(counter, { params: { limit: 5 } });
+  assert.equal(r.distinctStates, 6);
+  assert.equal(r.transitions, 5);
+  assert.equal(r.depth, 5);
+  assert.equal(r.verdict, "violated");
+  assert.deepEqual(
+    r.properties.map((p) => [p.name, p.status, p.traceLength]),
+    [
+      ["below_limit", "violated", 5],
+      ["reaches_two", "witnessed", 2],
+      ["reaches_beyond", "not witnessed", undefined],
+      ["never_wraps", "holds", undefined],
+      ["deadlock", "violated", 5],
+    ],
+  );
+  assert.deepEqual(property(r, "below_limit").trace!.states.map((s) => s.n), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(r.unfiredActions, ["wrap"]);
+});
+
+Deno.test("check() treats terminal states as fine and checks transition properties", () => {
+  const r = check(counter, { params: { limit: 3, wrap: true } });
+  assert.equal(property(r, "deadlock").status, "holds");
+  const wraps = property(r, "never_wraps");
+  assert.equal(wraps.status, "violated");
+  assert.equal(wraps.traceLength, 4);
+  assert.deepEqual(wraps.trace!.actions.map((a) => a.name), ["inc", "inc", "inc", "wrap"]);
+  assert.equal(check(counter, { params: { terminalAtLimit: true } }).properties.at(-1)!.status, "holds");
+});
+
+Deno.test("check() never says holds when a limit cuts the search", () => {
+  const limited = check(counter, { params: { limit: 50, wrap: true }, maxStates: 10 });
+  assert.equal(limited.limit, "max-states");
+  assert.equal(limited.complete, false);
+  assert.equal(property(limited, "never_wraps").status, "incomplete");
+  assert.equal(property(limited, "reaches_beyond").status, "incomplete");
+  const deep = check(counter, { params: { limit: 50, wrap: true }, maxDepth: 10 });
+  assert.equal(deep.limit, "max-depth");
+  assert.equal(deep.distinctStates, 11);
+  // A depth limit beyond the diameter is no limit.
+  const enough = check(counter, { params: { limit: 5, terminalAtLimit: true }, maxDepth: 5 });
+  assert.equal(enough.limit, undefined);
+  assert.equal(enough.complete, true);
+});
+
+Deno.test("check() stops at the first violation when asked", () => {
+  const r = check(counter, { params: { limit: 40 }, stopOnViolation: true });
+  assert.equal(r.verdict, "violated");
+  assert.equal(r.complete, false);
+  assert.ok(r.properties.some((p) => p.status === "incomplete"));
+});
+
+Deno.test("check() counts the same in exact and fingerprint mode, with several initial states", () => {
+  for (const cpus of [1, 2, 3]) {
+    const fp = check(composite, { params: { cpus } });
+    const exact = check(composite, { params: { cpus }, exact: true });
+    assert.equal(fp.distinctStates, exact.distinctStates);
+    assert.equal(fp.transitions, exact.transitions);
+    assert.equal(fp.depth, exact.depth);
+    assert.equal(exact.collisionProbability, 0);
+    assert.ok(fp.collisionProbability > 0 && fp.collisionProbability < 1e-10);
+    assert.equal(fp.verdict, "holds");
+  }
+});
+
+Deno.test("check() names the model, action, variable, value and depth of an out-of-domain write", () => {
+  assert.throws(() => check(outOfRange), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /Model out_of_range, action inc at depth 2, set a value outside its domain/);
+    assert.match(error.message, /Expected n to be in int\(0, 2\) but found 3/);
+    return true;
+  });
+});
+
+Deno.test("check() names the guard that threw", () => {
+  assert.throws(() => check(throwingGuard), /guard of action boom at depth 2, threw Error: guard exploded/);
+});
+
+Deno.test("check() rejects unknown and out-of-range parameters", () => {
+  assert.throws(
+    () => check(counter, { params: { limt: 3 } }),
+    /has no parameter "limt"; its parameters are limit/,
+  );
+  assert.throws(() => check(counter, { params: { limit: 0 } }), /must be 1..100 but was given 0/);
+  assert.throws(() => check(counter, { params: { wrap: "yes" } }), /must be true\|false/);
+});
+
+Deno.test("check() detects a nondeterministic model when rebuilding its trace", () => {
+  assert.throws(() => check(nondeterministic), /nondeterministic/);
+});

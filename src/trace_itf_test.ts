@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { check } from "./check.ts";
+import { InputError } from "./errors.ts";
+import { instantiate, type Model } from "./model.ts";
+import { replayStates } from "./replay.ts";
+import { composite, counter } from "./test_models.ts";
+import { parseItf, toItf } from "./trace_itf.ts";
+import { formatTraceText } from "./trace_text.ts";
+
+Deno.test("toItf() writes ITF values: #bigint integers, lists, records, #meta.index", () => {
+  const r = check(counter, { params: { limit: 2 } });
+  const doc = toItf(r.properties[0]!.trace!, { property: "below_limit" });
+  assert.equal(doc["#meta"].format, "ITF");
+  assert.deepEqual(doc.vars, ["n"]);
+  assert.deepEqual(doc.states[2], {
+    "#meta": { index: 2, action: { name: "inc", params: {} } },
+    n: { "#bigint": "2" },
+  });
+});
+
+Deno.test("a counterexample survives ITF text and replays as a run of the model", () => {
+  const witness = check(counter, { params: { limit: 4 } }).properties[0]!.trace!;
+  assert.equal(witness.states.length, 5);
+  const text = JSON.stringify(toItf(witness));
+  const parsed = parseItf(text, instantiate(counter as unknown as Model, { limit: 4 }), "t.itf.json");
+  assert.deepEqual(parsed.states, witness.states);
+  const replayed = replayStates(
+    instantiate(counter as unknown as Model, { limit: 4 }),
+    parsed.states,
+    parsed.actions,
+  );
+  assert.deepEqual(replayed, { ok: true, steps: 4, actions: witness.actions });
+  // Records and nested arrays round-trip too.
+  const instance = instantiate(composite as unknown as Model, { cpus: 2 });
+  const state = {
+    cpus: [{ online: true, msr: "on", frames: [1, 2] }, { online: false, msr: "off", frames: [0, 0] }],
+    phase: "running",
+    big: 999,
+  };
+  const doc = toItf({ model: "composite", params: { cpus: 2 }, initIndex: 0, states: [state], actions: [] });
+  assert.deepEqual(parseItf(JSON.stringify(doc), instance, "x").states[0], state);
+});
+
+Deno.test("replayStates() reports the first step the model cannot take", () => {
+  const instance = instantiate(counter as unknown as Model, { limit: 4 });
+  const states = [{ n: 0 }, { n: 1 }, { n: 3 }];
+  const result = replayStates(instance, states);
+  assert.deepEqual(result, {
+    ok: false,
+    step: 2,
+    reason: "Step 2: no action of model counter leads from state #1 to state #2.",
+  });
+  const wrongInit = replayStates(instance, [{ n: 1 }]);
+  assert.equal(wrongInit.ok, false);
+  assert.match((wrongInit as { reason: string }).reason, /State #0 is not an initial state .* differs in n/);
+  const wrongAction = replayStates(instance, [{ n: 0 }, { n: 1 }], [{ name: "wrap", params: {} }]);
+  assert.match((wrongAction as { reason: string }).reason, /Step 1: action wrap is not enabled in state #0/);
+});
+
+Deno.test("parseItf() rejects corrupt, truncated and mismatched files with a clear message", () => {
+  const instance = instantiate(counter as unknown as Model, { limit: 4 });
+  const good = JSON.stringify(toItf(check(counter, { params: { limit: 4 } }).properties[0]!.trace!));
+  const cases: [string, RegExp][] = [
+    [good.slice(0, good.length / 2), /is not valid JSON .*truncated/],
+    ["[]", /expected an ITF object/],
+    [JSON.stringify({ vars: ["n"], states: [] }), /non-empty list of states/],
+    [JSON.stringify({ vars: ["m"], states: [{ m: 1 }] }), /missing n; unknown m/],
+    [
+      JSON.stringify({ vars: ["n"], states: [{ n: { "#bigint": "9" } }] }),
+      /state #0, variable n: expected an integer in 0..4/,
+    ],
+    [
+      JSON.stringify({ vars: ["n"], states: [{ n: "two" }] }),
+      /expected an integer \{"#bigint": "..."\} but found "two"/,
+    ],
+    [JSON.stringify({ vars: ["n"], states: [{ "#meta": { index: 3 }, n: 1 }] }), /out of order or missing/],
+    [
+      JSON.stringify({ vars: ["n"], states: [{ n: 0 }, { "#meta": { action: { name: "jump" } }, n: 1 }] }),
+      /has no action "jump"/,
+    ],
+  ];
+  for (const [text, message] of cases) {
+    assert.throws(
+      () => parseItf(text, instance, "f.itf.json"),
+      (e: unknown) => e instanceof InputError && message.test(e.message),
+    );
+  }
+});
+
+Deno.test("formatTraceText() shows the whole first state, then only what changed", () => {
+  const trace = check(counter, { params: { limit: 2, wrap: true } }).properties.find((p) =>
+    p.name === "never_wraps"
+  )!.trace!;
+  assert.equal(
+    formatTraceText(trace, "Transition property never_wraps is violated by the last step."),
+    [
+      "Error: Transition property never_wraps is violated by the last step.",
+      "Model counter (limit=2 wrap=true terminalAtLimit=false). The behavior up to this point is (3 steps):",
+      "",
+      "State 1: <Initial predicate>",
+      "/\\ n = 0",
+      "",
+      "State 2: <inc>",
+      "/\\ n = 1",
+      "",
+      "State 3: <inc>",
+      "/\\ n = 2",
+      "",
+      "State 4: <wrap>",
+      "/\\ n = 0",
+      "",
+    ].join("\n"),
+  );
+});
