@@ -5,7 +5,21 @@
  */
 
 import type { Gate } from "../src/gate.ts";
+import cpuhp from "./cpuhp.ts";
+import hvVmbus from "./hv_vmbus.ts";
+import hvVpAssist from "./hv_vp_assist.ts";
 import pageOwnership from "./page_ownership.ts";
+import pmPhases from "./pm_phases.ts";
+import sevMigration from "./sev_migration.ts";
+import xenKexec from "./xen_kexec.ts";
 
 /** All gates. */
-export const gates: readonly Gate[] = [...pageOwnership];
+export const gates: readonly Gate[] = [
+  ...pageOwnership,
+  ...hvVpAssist,
+  ...hvVmbus,
+  ...sevMigration,
+  ...xenKexec,
+  ...cpuhp,
+  ...pmPhases,
+];

@@ -9,10 +9,16 @@
  * With fixed=true it has exactly 2*4^N + 2*3^N reachable states (N = pages), the same as its Promela
  * and Murphi versions in bench/reference/.
  *
+ * With symmetry=true the pages are declared interchangeable (nothing in the model singles one out), and
+ * the search stores one state per orbit: a state is then the multiset of per-page values, so with
+ * fixed=true there are 2*C(N+3, 3) + 2*C(N+2, 2) orbits (4 per-page values while running, 3 while a
+ * kexec is pending, times two generations), as Rumur counts with the pages as a scalarset.
+ *
  * @module
  */
 
 import { arrayOf, bool, boolParam, defineModel, enumOf, int, intParam, range } from "../mod.ts";
+import { elementOf, indexSet } from "../src/domain.ts";
 
 export default defineModel({
   name: "page_ownership",
@@ -21,16 +27,17 @@ export default defineModel({
     pages: intParam({ min: 1, max: 16, default: 3, description: "number of guest pages (N)" }),
     fixed: boolParam({ default: true, description: "kexec_start waits until no page is host-mapped" }),
     check: boolParam({ default: true, description: "check the invariant host_mapped_implies_shared" }),
+    symmetry: boolParam({ default: false, description: "declare pages interchangeable" }),
   },
   state: (p) => ({
-    owner: arrayOf(p.pages, enumOf("free", "guest", "shared")),
-    hostMapped: arrayOf(p.pages, bool),
+    owner: arrayOf(p.symmetry ? indexSet("page", p.pages) : p.pages, enumOf("free", "guest", "shared")),
+    hostMapped: arrayOf(p.symmetry ? indexSet("page", p.pages) : p.pages, bool),
     generation: int(0, 1),
     phase: enumOf("running", "kexec_pending"),
   }),
   init: () => {},
   actions: (p, { action }) => {
-    const page = range(p.pages);
+    const page = p.symmetry ? elementOf(indexSet("page", p.pages)) : range(p.pages);
     return [
       action("alloc", {
         params: { page },
@@ -84,6 +91,8 @@ export default defineModel({
       }),
     ];
   },
+  // Declared only on request, so the default state counts stay those of SPIN and Rumur without reduction.
+  symmetry: (p) => p.symmetry ? ["page"] : [],
   properties: (p, { always }) =>
     p.check
       ? [

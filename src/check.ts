@@ -10,7 +10,9 @@ import type { Fields, Value } from "./domain.ts";
 import { instantiate, type Model, type ModelInstance } from "./model.ts";
 import type { Params } from "./params.ts";
 import type { PropertyKind } from "./properties.ts";
-import { type LimitHit, search, type SearchOptions } from "./search.ts";
+import type { ModelRef } from "./model_ref.ts";
+import { searchParallel } from "./parallel_search.ts";
+import { type LimitHit, search, type SearchOptions, type SearchOutcome } from "./search.ts";
 import { rebuildTrace, type Trace } from "./trace.ts";
 
 /** Options of `check`: parameter values and search options. */
@@ -75,6 +77,8 @@ export interface CheckResult {
   /** Declared actions that never fired: usually a modelling mistake. */
   readonly unfiredActions: readonly string[];
   readonly properties: readonly PropertyResult[];
+  /** Threads the search ran on. */
+  readonly workers: number;
 }
 
 /**
@@ -105,9 +109,27 @@ export function check<P extends Params, F extends Fields>(
   return checkInstance(instance, options);
 }
 
-/** Checks a model already bound to its parameters. */
+/** Checks a model already bound to its parameters, in the calling thread. */
 export function checkInstance(instance: ModelInstance, options: SearchOptions = {}): CheckResult {
-  const outcome = search(instance, options);
+  return summarize(instance, search(instance, options));
+}
+
+/**
+ * Checks a model on `workers` threads (1: in the calling thread). `ref` tells the threads where to
+ * import the model from. The result is the same as `checkInstance`'s but for the timings.
+ */
+export async function checkInstanceParallel(
+  instance: ModelInstance,
+  ref: ModelRef,
+  workers: number,
+  options: SearchOptions = {},
+): Promise<CheckResult> {
+  if (workers <= 1) return checkInstance(instance, options);
+  return summarize(instance, await searchParallel(instance, ref, workers, options));
+}
+
+/** Verdicts, counterexamples and counts from a search's raw outcome. */
+function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult {
   const kinds: { name: string; kind: PropertyKind; description: string }[] = instance.properties.map((p) => ({
     name: p.name,
     kind: p.kind,
@@ -131,21 +153,19 @@ export function checkInstance(instance: ModelInstance, options: SearchOptions = 
       ? "not witnessed"
       : "holds";
     if (!finding) return { ...p, status };
-    const trace = rebuildTrace(instance, outcome, finding.stateId, finding.actionIndex);
+    const trace = rebuildTrace(instance, outcome, finding);
     return { ...p, status, traceLength: finding.length, trace };
   });
   const failed = properties.some((p) => p.status === "violated" || p.status === "not witnessed");
-  const verdict: Verdict = failed
-    ? "violated"
-    : outcome.complete || outcome.allDecided
-    ? "holds"
-    : "incomplete";
+  // Every property decided before the space was exhausted (all witnessed, say) is a definite answer.
+  const decided = properties.every((p) => p.status !== "incomplete");
+  const verdict: Verdict = failed ? "violated" : outcome.complete || (decided && !outcome.limit) ? "holds" : "incomplete";
   const fired = new Map<string, number>(instance.actionNames.map((name) => [name, 0]));
   instance.actions.forEach((a, i) => fired.set(a.label.name, fired.get(a.label.name)! + outcome.fired[i]!));
   const actions = [...fired].map(([name, count]) => ({ name, fired: count }));
   const n = outcome.distinctStates;
   const g = outcome.transitions + instance.inits.length;
-  const lossy = outcome.visited.lossy;
+  const lossy = outcome.lossy;
   return {
     model: instance.name,
     params: instance.params,
@@ -159,12 +179,13 @@ export function checkInstance(instance: ModelInstance, options: SearchOptions = 
     seconds: outcome.seconds,
     statesPerSecond: outcome.seconds > 0 ? n / outcome.seconds : n,
     peakMemoryBytes: outcome.peakMemoryBytes,
-    storeBytes: outcome.visited.bytes + outcome.parents.bytes + outcome.actionsTaken.bytes,
+    storeBytes: outcome.storeBytes,
     stateWords: instance.words,
     collisionProbability: lossy ? Math.min(1, (n * (n - 1)) / 2 ** 65) : 0,
     collisionProbabilityBound: lossy ? Math.min(1, (n * g) / 2 ** 64) : 0,
     actions,
     unfiredActions: actions.filter((a) => a.fired === 0).map((a) => a.name),
     properties,
+    workers: outcome.workers,
   };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { check } from "./check.ts";
 import { InputError } from "./errors.ts";
-import { composite, counter, nondeterministic, outOfRange, throwingGuard } from "./test_models.ts";
+import { composite, counter, humming, nondeterministic, outOfRange, throwingGuard } from "./test_models.ts";
 
 const property = (r: ReturnType<typeof check>, name: string) => r.properties.find((p) => p.name === name)!;
 
@@ -94,4 +94,12 @@ Deno.test("check() rejects unknown and out-of-range parameters", () => {
 
 Deno.test("check() detects a nondeterministic model when rebuilding its trace", () => {
   assert.throws(() => check(nondeterministic), /nondeterministic/);
+});
+
+Deno.test("check() finds a deadlock where only background actions are enabled", () => {
+  const r = check(humming);
+  const deadlock = property(r, "deadlock");
+  assert.equal(deadlock.status, "violated");
+  assert.deepEqual(deadlock.trace!.actions.map((a) => a.name), ["inc", "inc"]);
+  assert.equal(r.actions.find((a) => a.name === "host_write")!.fired, 3);
 });

@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { gates as allGates } from "../checks/mod.ts";
 import { models } from "../models/mod.ts";
-import { checkInstance, type CheckResult } from "./check.ts";
+import { checkInstanceParallel, type CheckResult } from "./check.ts";
 import { InputError } from "./errors.ts";
 import { describeExpectation, type GateResult, runGate } from "./gate_runner.ts";
 import { loadModel } from "./load_model.ts";
@@ -35,6 +35,7 @@ Commands:
       --json             print one JSON array of gate results
       --slow             include gates tagged slow
       --out DIR          where counterexamples go (default out/; traces under DIR/traces/<gate>/)
+      --workers N        search threads (default: the number of cores)
   explore MODEL        explore a registered model, or a .ts file that exports one
       --set NAME=VALUE   set a parameter (repeatable)
       --exact            store full states: no fingerprint collision can hide a state
@@ -43,6 +44,7 @@ Commands:
       --time-limit S     stop (incomplete) after S seconds
       --stop-on-violation stop at the first violation instead of deciding every property
       --trace-dir DIR    where counterexamples go (default out/traces/<model>)
+      --workers N        search threads (default: the number of cores)
       --json             print one JSON object
   replay MODEL TRACE.itf.json   check that a trace is a run of the model
       --set NAME=VALUE   parameters (default: the ones recorded in the trace)
@@ -80,6 +82,14 @@ function positiveNumber(name: string, text: string | undefined): number | undefi
   if (!(n > 0) || !Number.isFinite(n)) {
     throw new InputError(`--${name} expects a positive number but got "${text}".`);
   }
+  return n;
+}
+
+/** --workers N, or the number of cores. */
+function workerCount(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, navigator.hardwareConcurrency || 1);
+  const n = positiveInt("workers", text)!;
+  if (n > 256) throw new InputError(`--workers expects at most 256 but got ${n}.`);
   return n;
 }
 
@@ -144,6 +154,7 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
       json: { type: "boolean" },
       slow: { type: "boolean" },
       out: { type: "string", default: "out" },
+      workers: { type: "string" },
       progress: { type: "boolean" },
       debug: { type: "boolean" },
     },
@@ -157,13 +168,14 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
   const selected = positionals.length
     ? positionals.map((name) => known.get(name)!)
     : allGates.filter((g) => values.slow || !g.tags?.includes("slow"));
-  const options: SearchOptions = {};
+  const workers = workerCount(values.workers);
   const onProgress = progressReporter(wantsProgress(values.progress), io);
+  const options: SearchOptions & { workers: number } = { workers };
   const results: GateResult[] = [];
   const tracePaths = new Map<GateResult, Record<string, string>>();
   if (!values.json) io.out(formatTable([["gate", "verdict", "expected", "states", "depth", "seconds", ""]]));
   for (const gate of selected) {
-    const result = runGate(gate, models, onProgress ? { ...options, onProgress } : options);
+    const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options);
     results.push(result);
     const paths: Record<string, string> = {};
     for (const p of result.result.properties) {
@@ -173,7 +185,7 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
     }
     tracePaths.set(result, paths);
     if (!values.json) {
-      const expectedViolation = Object.values(gate.expect).some((e) => typeof e === "object");
+      const expectedViolation = Object.values(gate.expect).some((e) => typeof e === "object" || e === "not witnessed");
       io.out(formatTable([[
         gate.name,
         result.result.verdict,
@@ -240,6 +252,7 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
       "time-limit": { type: "string" },
       "stop-on-violation": { type: "boolean" },
       "trace-dir": { type: "string" },
+      workers: { type: "string" },
       json: { type: "boolean" },
       progress: { type: "boolean" },
       debug: { type: "boolean" },
@@ -248,13 +261,14 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
   if (positionals.length !== 1) {
     throw new InputError("explore expects exactly one MODEL (a registered name or a .ts path).");
   }
-  const model = await loadModel(positionals[0]!, models);
+  const { model, ref } = await loadModel(positionals[0]!, models);
   const instance = instantiate(model, parseAssignments(model.name, model.params, values.set));
+  const workers = workerCount(values.workers);
   const maxStates = positiveInt("max-states", values["max-states"]);
   const maxDepth = values["max-depth"] === "0" ? 0 : positiveInt("max-depth", values["max-depth"]);
   const timeLimitSeconds = positiveNumber("time-limit", values["time-limit"]);
   const onProgress = progressReporter(wantsProgress(values.progress), io);
-  const result = checkInstance(instance, {
+  const result = await checkInstanceParallel(instance, ref, workers, {
     exact: values.exact === true,
     stopOnViolation: values["stop-on-violation"] === true,
     ...(maxStates !== undefined ? { maxStates } : {}),
@@ -310,7 +324,7 @@ async function commandReplay(args: readonly string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 2) throw new InputError("replay expects MODEL and TRACE.itf.json.");
   const [modelName, path] = positionals as [string, string];
-  const model = await loadModel(modelName, models);
+  const { model } = await loadModel(modelName, models);
   let text: string;
   try {
     text = await Deno.readTextFile(path);

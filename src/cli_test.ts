@@ -36,7 +36,7 @@ Deno.test("explore --json prints one object and writes both trace files; replay 
   assert.equal(run.code, 1, run.stderr);
   const result = JSON.parse(run.stdout);
   assert.equal(result.model, "page_ownership");
-  assert.deepEqual(result.params, { pages: 2, fixed: false, check: true });
+  assert.deepEqual(result.params, { pages: 2, fixed: false, check: true, symmetry: false });
   assert.equal(result.verdict, "violated");
   assert.equal(result.distinctStates, 144);
   for (const key of ["transitions", "depth", "seconds", "statesPerSecond"]) {

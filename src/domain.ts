@@ -18,6 +18,8 @@ export interface IntDomain {
   readonly kind: "int";
   readonly min: number;
   readonly max: number;
+  /** Set by `elementOf`: the values name elements of this index set (-1, when allowed, names none). */
+  readonly elementOf?: string;
 }
 
 /** A variable whose value is one of a fixed list of names. */
@@ -31,6 +33,18 @@ export interface ArrayDomain<E extends Domain = Domain> {
   readonly kind: "array";
   readonly length: number;
   readonly element: E;
+  /** Set when built with an index set in place of the length: the set's name. */
+  readonly indexedBy?: string;
+}
+
+/**
+ * A named index set of `size` elements (0..size-1): interchangeable vCPUs, pages, grants, devices. Arrays
+ * indexed by it and values naming its elements (`elementOf`) are what a symmetry declaration permutes.
+ */
+export interface IndexSet {
+  readonly kind: "indexSet";
+  readonly name: string;
+  readonly size: number;
 }
 
 /** A record of named fields, laid out in declaration order. */
@@ -108,20 +122,63 @@ export function enumOf<const V extends string>(...values: V[]): EnumDomain<V> {
 }
 
 /**
- * A fixed-length array domain.
+ * A fixed-length array domain. Given an index set in place of the length, the array has one element per
+ * element of the set, and a symmetry declaration on the set permutes its elements.
  *
  * @example
  * ```ts
- * import { arrayOf, bool } from "./domain.ts";
+ * import { arrayOf, bool, indexSet } from "./domain.ts";
  * const hostMapped = arrayOf(4, bool);
+ * const shared = arrayOf(indexSet("page", 4), bool);
  * ```
  */
-export function arrayOf<E extends Domain>(length: number, element: E): ArrayDomain<E> {
-  if (!Number.isSafeInteger(length) || length < 0) {
-    throw new RangeError(`Expected array length to be a natural number but found ${length}`);
+export function arrayOf<E extends Domain>(length: number | IndexSet, element: E): ArrayDomain<E> {
+  if (typeof length === "object" && length !== null && (length as { kind?: unknown }).kind === "indexSet") {
+    assertDomain(element, "array element");
+    return Object.freeze({ kind: "array", length: length.size, element, indexedBy: length.name });
+  }
+  if (!Number.isSafeInteger(length) || (length as number) < 0) {
+    throw new RangeError(`Expected array length to be a natural number or an indexSet but found ${describe(length)}`);
   }
   assertDomain(element, "array element");
-  return Object.freeze({ kind: "array", length, element });
+  return Object.freeze({ kind: "array", length: length as number, element });
+}
+
+/**
+ * A named index set of `size` elements, for `arrayOf(set, ...)` and `elementOf(set)`.
+ *
+ * @example
+ * ```ts
+ * import { arrayOf, bool, elementOf, indexSet } from "./domain.ts";
+ * const page = indexSet("page", 3);
+ * const fields = { mapped: arrayOf(page, bool), current: elementOf(page, { none: true }) };
+ * ```
+ */
+export function indexSet(name: string, size: number): IndexSet {
+  if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new TypeError(`Expected an index set name like page but found ${describe(name)}`);
+  }
+  if (!Number.isSafeInteger(size) || size < 1) {
+    throw new RangeError(`Expected index set ${name} to have a size >= 1 but found ${describe(size)}`);
+  }
+  return Object.freeze({ kind: "indexSet", name, size });
+}
+
+/**
+ * An integer naming one element of an index set: `0..size-1`, or `-1..size-1` with `none: true`, where -1
+ * names no element (a symmetry never moves it).
+ *
+ * @example
+ * ```ts
+ * import { elementOf, indexSet } from "./domain.ts";
+ * const current = elementOf(indexSet("page", 3), { none: true });
+ * ```
+ */
+export function elementOf(set: IndexSet, options: { none?: boolean } = {}): IntDomain {
+  if ((set as { kind?: unknown } | null)?.kind !== "indexSet") {
+    throw new TypeError(`Expected elementOf(set) with an indexSet but found ${describe(set)}`);
+  }
+  return Object.freeze({ kind: "int", min: options.none ? -1 : 0, max: set.size - 1, elementOf: set.name });
 }
 
 /**
@@ -194,11 +251,15 @@ export function describeDomain(domain: Domain): string {
     case "bool":
       return "bool";
     case "int":
-      return `int(${domain.min}, ${domain.max})`;
+      return domain.elementOf === undefined
+        ? `int(${domain.min}, ${domain.max})`
+        : `elementOf(${domain.elementOf}: ${domain.min}..${domain.max})`;
     case "enum":
       return `enumOf(${domain.values.map((v) => JSON.stringify(v)).join(", ")})`;
     case "array":
-      return `arrayOf(${domain.length}, ${describeDomain(domain.element)})`;
+      return `arrayOf(${
+        domain.indexedBy === undefined ? domain.length : `${domain.indexedBy}[${domain.length}]`
+      }, ${describeDomain(domain.element)})`;
     case "record":
       return `recordOf({ ${
         Object.entries(domain.fields).map(([k, d]) => `${k}: ${describeDomain(d)}`).join(", ")

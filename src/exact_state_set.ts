@@ -3,34 +3,69 @@
  *
  * States are appended to one store in insertion order; an open-addressing table of `id + 1` (0 is
  * empty) indexes them by fingerprint, and a probe compares the stored words. Costs 4W bytes per state
- * for W-word states plus 5.3-10.7 bytes of table.
+ * for W-word states, 4 bytes for the fingerprint's low half (rehashing needs no recomputation), plus
+ * 5.3-10.7 bytes of table.
  *
  * @module
  */
 
 import { GrowableUint32Array } from "./growable_array.ts";
-import type { VisitedSet } from "./visited_set.ts";
+import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 
 const MAX_LOAD = 0.75;
+
+/** The slot holding the state, or the bitwise complement of the empty slot where it would go. */
+function find(
+  table: Uint32Array,
+  store: Uint32Array,
+  width: number,
+  words: Uint32Array,
+  offset: number,
+  lo: number,
+): number {
+  const mask = table.length - 1;
+  for (let slot = lo & mask;; slot = (slot + 1) & mask) {
+    const entry = table[slot]!;
+    if (entry === 0) return ~slot;
+    const base = (entry - 1) * width;
+    let equal = true;
+    for (let i = 0; i < width; i++) {
+      if (store[base + i] !== words[offset + i]) {
+        equal = false;
+        break;
+      }
+    }
+    if (equal) return slot;
+  }
+}
 
 /** Exact visited set over packed states of `width` words. */
 export class ExactStateSet implements VisitedSet {
   readonly #width: number;
-  readonly #store = new GrowableUint32Array();
-  /** Low fingerprint halves of stored states, in id order: rehashing needs no recomputation. */
+  readonly #store: GrowableUint32Array;
   readonly #homes = new GrowableUint32Array();
+  readonly #shared: boolean;
   #table: Uint32Array;
-  #mask: number;
   #limit: number;
   readonly lossy = false;
 
-  constructor(width: number, initialCapacity = 1 << 16) {
+  constructor(width: number, initialCapacity = 1 << 16, options: { shared?: boolean } = {}) {
     this.#width = width;
+    this.#shared = options.shared ?? false;
+    this.#store = new GrowableUint32Array(1024, { shared: this.#shared });
     let capacity = 1 << 4;
     while (capacity < initialCapacity) capacity *= 2;
-    this.#table = new Uint32Array(capacity);
-    this.#mask = capacity - 1;
+    this.#table = this.#allocate(capacity);
     this.#limit = Math.floor(capacity * MAX_LOAD);
+  }
+
+  /** A reader over another worker's set. */
+  static reader(snapshot: VisitedSnapshot & { kind: "exact" }): VisitedReader {
+    const { table, store, width } = snapshot;
+    return {
+      has: (words, offset, fp) => find(table, store, width, words, offset, fp[1]!) >= 0,
+      touch: (fp) => table[fp[1]! & (table.length - 1)]!,
+    };
   }
 
   get size(): number {
@@ -41,16 +76,20 @@ export class ExactStateSet implements VisitedSet {
     return this.#table.byteLength + this.#store.bytes + this.#homes.bytes;
   }
 
+  snapshot(): VisitedSnapshot {
+    return { kind: "exact", table: this.#table, store: this.#store.data, width: this.#width };
+  }
+
   touch(fp: Uint32Array): number {
-    return this.#table[fp[1]! & this.#mask]!;
+    return this.#table[fp[1]! & (this.#table.length - 1)]!;
   }
 
   has(words: Uint32Array, offset: number, fp: Uint32Array): boolean {
-    return this.#find(words, offset, fp[1]!) >= 0;
+    return find(this.#table, this.#store.data, this.#width, words, offset, fp[1]!) >= 0;
   }
 
   insert(words: Uint32Array, offset: number, fp: Uint32Array): boolean {
-    const slot = this.#find(words, offset, fp[1]!);
+    const slot = find(this.#table, this.#store.data, this.#width, words, offset, fp[1]!);
     if (slot >= 0) return false;
     this.#table[~slot] = this.#homes.length + 1;
     this.#homes.push(fp[1]!);
@@ -59,28 +98,13 @@ export class ExactStateSet implements VisitedSet {
     return true;
   }
 
-  /** The slot holding the state, or the bitwise complement of the empty slot where it would go. */
-  #find(words: Uint32Array, offset: number, lo: number): number {
-    const table = this.#table, mask = this.#mask, width = this.#width;
-    for (let slot = lo & mask;; slot = (slot + 1) & mask) {
-      const entry = table[slot]!;
-      if (entry === 0) return ~slot;
-      const store = this.#store.data;
-      const base = (entry - 1) * width;
-      let equal = true;
-      for (let i = 0; i < width; i++) {
-        if (store[base + i] !== words[offset + i]) {
-          equal = false;
-          break;
-        }
-      }
-      if (equal) return slot;
-    }
+  #allocate(capacity: number): Uint32Array {
+    return new Uint32Array(this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4));
   }
 
   #grow(): void {
-    const capacity = (this.#mask + 1) * 2;
-    const table = new Uint32Array(capacity);
+    const capacity = this.#table.length * 2;
+    const table = this.#allocate(capacity);
     const mask = capacity - 1;
     for (let id = 0; id < this.#homes.length; id++) {
       let slot = this.#homes.get(id) & mask;
@@ -88,7 +112,6 @@ export class ExactStateSet implements VisitedSet {
       table[slot] = id + 1;
     }
     this.#table = table;
-    this.#mask = mask;
     this.#limit = Math.floor(capacity * MAX_LOAD);
   }
 }

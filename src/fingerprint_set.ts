@@ -10,9 +10,20 @@
  * @module
  */
 
-import type { VisitedSet } from "./visited_set.ts";
+import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 
 const MAX_LOAD = 0.75;
+
+/** Whether the fingerprint is in `table` (a power-of-two number of two-word slots). */
+function tableHas(table: Uint32Array, fp: Uint32Array): boolean {
+  const hi = fp[0]!, lo = fp[1]!;
+  const mask = (table.length >>> 1) - 1;
+  for (let slot = lo & mask;; slot = (slot + 1) & mask) {
+    const h = table[slot << 1]!, l = table[(slot << 1) | 1]!;
+    if (h === hi && l === lo) return true;
+    if ((h | l) === 0) return false;
+  }
+}
 
 /** Fingerprint-only visited set: no full states kept, so a collision can hide a state. */
 export class FingerprintSet implements VisitedSet {
@@ -20,14 +31,26 @@ export class FingerprintSet implements VisitedSet {
   #mask: number;
   #size = 0;
   #limit: number;
+  readonly #shared: boolean;
   readonly lossy = true;
 
-  constructor(initialCapacity = 1 << 16) {
+  constructor(initialCapacity = 1 << 16, options: { shared?: boolean } = {}) {
+    this.#shared = options.shared ?? false;
     let capacity = 1 << 4;
     while (capacity < initialCapacity) capacity *= 2;
-    this.#table = new Uint32Array(capacity * 2);
+    this.#table = this.#allocate(capacity);
     this.#mask = capacity - 1;
     this.#limit = Math.floor(capacity * MAX_LOAD);
+  }
+
+  /** A reader over another worker's set. */
+  static reader(snapshot: VisitedSnapshot & { kind: "fingerprint" }): VisitedReader {
+    const table = snapshot.table;
+    const mask = (table.length >>> 1) - 1;
+    return {
+      has: (_words, _offset, fp) => tableHas(table, fp),
+      touch: (fp) => table[((fp[1]! & mask) << 1) | 1]!,
+    };
   }
 
   get size(): number {
@@ -38,18 +61,16 @@ export class FingerprintSet implements VisitedSet {
     return this.#table.byteLength;
   }
 
+  snapshot(): VisitedSnapshot {
+    return { kind: "fingerprint", table: this.#table };
+  }
+
   touch(fp: Uint32Array): number {
     return this.#table[((fp[1]! & this.#mask) << 1) | 1]!;
   }
 
   has(_words: Uint32Array, _offset: number, fp: Uint32Array): boolean {
-    const hi = fp[0]!, lo = fp[1]!;
-    const table = this.#table, mask = this.#mask;
-    for (let slot = lo & mask;; slot = (slot + 1) & mask) {
-      const h = table[slot << 1]!, l = table[(slot << 1) | 1]!;
-      if (h === hi && l === lo) return true;
-      if ((h | l) === 0) return false;
-    }
+    return tableHas(this.#table, fp);
   }
 
   insert(_words: Uint32Array, _offset: number, fp: Uint32Array): boolean {
@@ -68,10 +89,15 @@ export class FingerprintSet implements VisitedSet {
     }
   }
 
+  #allocate(capacity: number): Uint32Array {
+    const bytes = capacity * 8;
+    return new Uint32Array(this.#shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  }
+
   #grow(): void {
     const old = this.#table;
     const capacity = (this.#mask + 1) * 2;
-    const table = new Uint32Array(capacity * 2);
+    const table = this.#allocate(capacity);
     const mask = capacity - 1;
     for (let at = 0; at < old.length; at += 2) {
       const hi = old[at]!, lo = old[at + 1]!;

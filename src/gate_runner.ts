@@ -7,7 +7,7 @@
  * @module
  */
 
-import { checkInstance, type CheckResult, type PropertyResult } from "./check.ts";
+import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
 import { InputError } from "./errors.ts";
 import type { Expectation, Gate } from "./gate.ts";
 import { instantiate, type Model } from "./model.ts";
@@ -36,12 +36,12 @@ function matches(e: Expectation, p: PropertyResult): boolean {
   return p.status === "violated" && p.traceLength === e.violated;
 }
 
-/** Runs one gate. Unknown models or parameters throw an InputError. */
-export function runGate(
+/** Runs one gate on `workers` threads. Unknown models or parameters throw an InputError. */
+export async function runGate(
   gate: Gate,
   models: ReadonlyMap<string, Model>,
-  options: SearchOptions = {},
-): GateResult {
+  options: SearchOptions & { workers?: number } = {},
+): Promise<GateResult> {
   const model = models.get(gate.model);
   if (!model) {
     throw new InputError(
@@ -49,8 +49,9 @@ export function runGate(
     );
   }
   const instance = instantiate(model, gate.params);
-  const result = checkInstance(instance, {
-    ...options,
+  const { workers = 1, ...search } = options;
+  const result = await checkInstanceParallel(instance, { registered: gate.model }, workers, {
+    ...search,
     ...(gate.maxStates !== undefined ? { maxStates: gate.maxStates } : {}),
   });
   const problems: string[] = [];

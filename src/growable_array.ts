@@ -1,7 +1,8 @@
 /**
  * An append-only array of 32-bit unsigned integers in a typed array that doubles when full: per-state
- * data (parent ids, action indices) for hundreds of millions of states, without the 2^24-entry limit of
- * V8 collections or the per-element cost of JavaScript arrays.
+ * data (parent ids, action indices), BFS levels and successor batches for hundreds of millions of
+ * states, without the 2^24-entry limit of V8 collections or the per-element cost of JavaScript arrays.
+ * With `shared`, the storage is a SharedArrayBuffer that other workers can read without copying.
  *
  * @module
  */
@@ -10,9 +11,11 @@
 export class GrowableUint32Array {
   #data: Uint32Array;
   #length = 0;
+  readonly #shared: boolean;
 
-  constructor(initialCapacity = 1024) {
-    this.#data = new Uint32Array(Math.max(16, initialCapacity));
+  constructor(initialCapacity = 1024, options: { shared?: boolean } = {}) {
+    this.#shared = options.shared ?? false;
+    this.#data = this.#allocate(Math.max(16, initialCapacity));
   }
 
   /** Number of elements. */
@@ -34,8 +37,17 @@ export class GrowableUint32Array {
   /** Appends `length` words of `source` starting at `offset`. */
   pushWords(source: Uint32Array, offset: number, length: number): void {
     if (this.#length + length > this.#data.length) this.#grow(this.#length + length);
-    for (let i = 0; i < length; i++) this.#data[this.#length + i] = source[offset + i]!;
+    const data = this.#data;
+    for (let i = 0, at = this.#length; i < length; i++) data[at + i] = source[offset + i]!;
     this.#length += length;
+  }
+
+  /** Makes room for `count` more elements; returns the index where they start (fill them via `data`). */
+  reserve(count: number): number {
+    if (this.#length + count > this.#data.length) this.#grow(this.#length + count);
+    const at = this.#length;
+    this.#length += count;
+    return at;
   }
 
   /** The element at `index` (unchecked beyond the typed array's own bounds). */
@@ -53,10 +65,14 @@ export class GrowableUint32Array {
     this.#length = 0;
   }
 
+  #allocate(capacity: number): Uint32Array {
+    return new Uint32Array(this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4));
+  }
+
   #grow(needed: number): void {
     let capacity = this.#data.length * 2;
     while (capacity < needed) capacity *= 2;
-    const data = new Uint32Array(capacity);
+    const data = this.#allocate(capacity);
     data.set(this.#data.subarray(0, this.#length));
     this.#data = data;
   }

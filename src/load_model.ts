@@ -6,20 +6,18 @@
 
 import { InputError } from "./errors.ts";
 import type { Model } from "./model.ts";
-
-function isModel(x: unknown): x is Model {
-  const m = x as Partial<Model> | null;
-  return typeof m === "object" && m !== null && typeof m.name === "string" && typeof m.spec === "object" &&
-    typeof m.spec?.state === "function";
-}
+import { isModel, type ModelRef } from "./model_ref.ts";
 
 /**
  * Resolves `name`: a registered model, or a path ending in `.ts`/`.js` whose default export (or
  * export named `model`) is a model built with defineModel.
  */
-export async function loadModel(name: string, registry: ReadonlyMap<string, Model>): Promise<Model> {
+export async function loadModel(
+  name: string,
+  registry: ReadonlyMap<string, Model>,
+): Promise<{ model: Model; ref: ModelRef }> {
   const registered = registry.get(name);
-  if (registered) return registered;
+  if (registered) return { model: registered, ref: { registered: name } };
   if (!/\.(ts|js|mjs|mts)$/.test(name)) {
     throw new InputError(
       `Unknown model "${name}". Registered models: ${
@@ -35,11 +33,12 @@ export async function loadModel(name: string, registry: ReadonlyMap<string, Mode
     const message = (error as Error)?.message ?? String(error);
     throw new InputError(`Could not load model file ${name}: ${message.split("\n")[0]}`, { cause: error });
   }
-  const candidate = module.default ?? module.model;
+  const exportName = module.default !== undefined ? "default" : "model";
+  const candidate = module[exportName];
   if (!isModel(candidate)) {
     throw new InputError(
       `Model file ${name} exports no model: expected \`export default defineModel({...})\` (or an export named model).`,
     );
   }
-  return candidate;
+  return { model: candidate, ref: { module: url, exportName } };
 }

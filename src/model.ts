@@ -35,6 +35,7 @@ import {
   transition,
 } from "./properties.ts";
 import type { ReadonlyView, RecordView } from "./state_view.ts";
+import { compileCanonicalizer, declaredSymmetry } from "./symmetry.ts";
 
 /** The domains of an action's parameters. */
 export type ActionParamDomains = { readonly [name: string]: ScalarDomain };
@@ -48,6 +49,8 @@ export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
   readonly params: A;
   readonly guard: ((state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean) | undefined;
   readonly effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
+  /** The environment's own move (the hypervisor using a registration): not progress for deadlock detection. */
+  readonly background: boolean;
 }
 
 /**
@@ -72,6 +75,7 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
     params?: A;
     guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
     effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
+    background?: boolean;
   },
 ): ActionSpec<F, A> {
   if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -90,7 +94,7 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
       throw new TypeError(`Expected parameter ${key} of action ${name} to be a scalar domain`);
     }
   }
-  return Object.freeze({ name, params, guard: spec.guard, effect: spec.effect });
+  return Object.freeze({ name, params, guard: spec.guard, effect: spec.effect, background: spec.background === true });
 }
 
 /** The integer domain `0..n-1`, for indexing arrays of length n. */
@@ -110,6 +114,12 @@ export interface ModelKit<F extends Fields> {
       params?: A;
       guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
       effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
+      /**
+       * An environment action (the hypervisor or a backend using its registration, enabled whenever
+       * the registration is on): a state where only background actions are enabled is a deadlock,
+       * so a hang is not hidden by the host writing forever.
+       */
+      background?: boolean;
     },
   ) => ActionSpec<F, A>;
   readonly always: typeof always<F>;
@@ -150,6 +160,13 @@ export interface ModelSpec<P extends Params, F extends Fields> {
   readonly terminal?: (state: ReadonlyView<F>, params: ParamValues<P>) => boolean;
   /** States outside the boundary are counted and checked, but not expanded. */
   readonly withinBoundary?: (state: ReadonlyView<F>, params: ParamValues<P>) => boolean;
+  /**
+   * Names of index sets (`indexSet(name, n)`) whose elements are interchangeable: the search stores one
+   * state per orbit of their permutations. Every property, the initial states and the actions must
+   * treat the sets symmetrically (checkSymmetry samples this). A function of the parameters declares
+   * symmetry only in some configurations.
+   */
+  readonly symmetry?: readonly string[] | ((params: ParamValues<P>) => readonly string[]);
 }
 
 /** A defined model: its spec, and `instantiate` to bind parameter values. */
@@ -209,6 +226,8 @@ export interface ActionInstance {
   readonly effect: (next: unknown, params: unknown) => void;
   /** Index of the action (not the instance) in declaration order. */
   readonly actionIndex: number;
+  /** Whether the action is the environment's (see ModelKit.action). */
+  readonly background: boolean;
 }
 
 /** A model with parameter values bound: everything the engine needs. */
@@ -228,6 +247,11 @@ export interface ModelInstance {
   readonly deadlock: boolean;
   readonly terminal: ((state: unknown) => boolean) | undefined;
   readonly withinBoundary: ((state: unknown) => boolean) | undefined;
+  /**
+   * Rewrites packed words, in place, into the canonical representative of their symmetry orbit;
+   * undefined when the model declares no symmetry.
+   */
+  readonly canonicalize: ((words: Uint32Array) => void) | undefined;
 }
 
 /** Binds parameter values (defaults for those not given). Bad parameters throw an InputError. */
@@ -268,6 +292,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
         label,
         text: formatAction(label),
         guard: a.guard as ActionInstance["guard"],
+        background: a.background === true,
         effect: a.effect as ActionInstance["effect"],
         actionIndex,
       }));
@@ -304,6 +329,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     deadlock: spec.deadlock ?? true,
     terminal: terminal ? (s: unknown) => terminal(s as never, params) : undefined,
     withinBoundary: withinBoundary ? (s: unknown) => withinBoundary(s as never, params) : undefined,
+    canonicalize: compileCanonicalizer(domain, shape, declaredSymmetry(spec, params), model.name),
   });
 }
 

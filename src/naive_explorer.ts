@@ -73,6 +73,8 @@ function plainView(domain: Domain, holder: { v: Value }, path: string): unknown 
         count: (value: Value) => array().filter((v) => v === value).length,
         indexOf: (value: Value) => array().indexOf(value),
         includes: (value: Value) => array().includes(value),
+        forEach: (f: (v: Value, i: number) => void) => array().forEach((v, i) => f(v, i)),
+        map: (f: (v: Value, i: number) => unknown) => array().map((v, i) => f(v, i)),
         toArray: () => [...array()],
       };
     }
@@ -152,7 +154,7 @@ export function exploreNaively(instance: ModelInstance): NaiveResult {
     holder.v = JSON.parse(key);
     if (instance.withinBoundary && !instance.withinBoundary(view)) continue;
     const enabled = instance.actions.filter((a) => a.guard === undefined || a.guard(view, a.label.params));
-    if (enabled.length === 0 && instance.deadlock && !(instance.terminal?.(view) ?? false)) {
+    if (enabled.every((a) => a.background) && instance.deadlock && !(instance.terminal?.(view) ?? false)) {
       fail("deadlock", depth);
     }
     const before = JSON.parse(key);

@@ -28,7 +28,7 @@ export function formatProgress(p: Progress): string {
     `${p.seconds.toFixed(0)} s`;
 }
 
-const widths = [44, 10, 10, 12, 6, 8, 0];
+const widths = [56, 10, 10, 12, 6, 8, 0];
 
 /** Rows padded to the gate table's columns. */
 export function formatTable(rows: readonly (readonly string[])[]): string {

@@ -1,32 +1,39 @@
 /**
  * Breadth-first search, level by level, over packed states.
  *
- * The loop reads top to bottom: take a state of the current level -> for each enabled action, copy the
- * state's words and apply the effect -> check transition properties -> fingerprint -> (once all
- * successors of the state are known) touch their home slots, then insert -> check invariants and
- * witnesses on new states -> append them to the next level. Because levels are finished in order, the
- * first violation found of each property is at the smallest depth: every counterexample is a shortest
- * one. Per state only its parent id and action index are kept; traces are rebuilt by replay.
+ * The coordinator below reads top to bottom, once per level: hand each worker a slice of the level to
+ * expand (src/level_worker.ts) -> barrier -> decide transition properties and deadlocks -> each worker
+ * inserts the successors its shard owns -> barrier -> merge the new states by key into the next level,
+ * recording each one's parent id and action -> decide invariants and witnesses -> check limits. Levels
+ * finish in order, so the first violation of each property is at the smallest depth: every
+ * counterexample is a shortest one; and since keys order states exactly as a sequential search finds
+ * them, the counts, ids and counterexamples are the same for any number of workers.
+ *
+ * The coordinator is a generator that yields each phase's tasks: `search` runs them on one in-thread
+ * worker, `searchParallel` (src/parallel_search.ts) on worker threads. One loop, two drivers.
  *
  * @module
  */
 
-import { ExactStateSet } from "./exact_state_set.ts";
 import { InputError } from "./errors.ts";
-import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { Frontier } from "./frontier.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
-import { compileActions } from "./compiled_actions.ts";
+import {
+  type ExpandReport,
+  type ExpandTask,
+  type Finding,
+  type InsertReport,
+  type InsertTask,
+  keyOf,
+  LevelWorker,
+  NO_PARENT,
+  type Records,
+} from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView, StateValueError } from "./state_view.ts";
-import type { VisitedSet } from "./visited_set.ts";
+import type { VisitedReader, VisitedSnapshot } from "./visited_set.ts";
 
-/** Where touched slots' contents go, so the reads that warm the cache are not optimised away. */
-let touchSink = 0;
-
-/** Parent id of an initial state. */
-export const NO_PARENT = 0xffffffff;
+export { type Finding, NO_PARENT } from "./level_worker.ts";
 
 /** What stops a search early. */
 export interface SearchLimits {
@@ -42,7 +49,7 @@ export interface SearchLimits {
 export interface SearchOptions extends SearchLimits {
   /** Store full states (no collision can hide a state) instead of 64-bit fingerprints. */
   readonly exact?: boolean;
-  /** Stop at the first violation instead of deciding every property. */
+  /** Stop after the level where the first violation is found instead of deciding every property. */
   readonly stopOnViolation?: boolean;
   /** Called every `progressIntervalSeconds` (default 2) while the search runs. */
   readonly onProgress?: (progress: Progress) => void;
@@ -60,18 +67,6 @@ export interface Progress {
   readonly memoryBytes: number;
 }
 
-/**
- * Where a property was decided. `stateId` is the violating or witnessing state; for a transition
- * property it is the source state and `actionIndex` the action taken from it.
- */
-export interface Finding {
-  readonly property: number;
-  readonly stateId: number;
-  readonly actionIndex: number;
-  /** Number of actions in the trace. */
-  readonly length: number;
-}
-
 /** Which limit stopped the search, if any. */
 export type LimitHit = "max-states" | "max-depth" | "time" | undefined;
 
@@ -81,26 +76,34 @@ export interface SearchOutcome {
   readonly transitions: number;
   readonly depth: number;
   readonly seconds: number;
+  /** Whether every reachable state was explored. */
   readonly complete: boolean;
   readonly limit: LimitHit;
-  /** Findings per property index (properties, then deadlock last when enabled). */
+  /** Findings per property index (the model's properties, then deadlock last when enabled). */
   readonly findings: readonly (Finding | undefined)[];
   readonly fired: readonly number[];
   readonly parents: GrowableUint32Array;
   readonly actionsTaken: GrowableUint32Array;
-  readonly visited: VisitedSet;
+  /** Reads the visited states (all shards). */
+  readonly visited: VisitedReader;
+  /** Whether a fingerprint collision could have hidden a state. */
+  readonly lossy: boolean;
+  /** Bytes of the visited set and the per-state arrays. */
+  readonly storeBytes: number;
   readonly peakMemoryBytes: number;
-  /** Whether the search stopped early because every property was decided. */
-  readonly allDecided: boolean;
+  readonly workers: number;
 }
 
-/** Runs a model error (a throw in model code or a value outside a domain) into a one-paragraph message. */
-export function modelFailure(
-  instance: ModelInstance,
-  where: string,
-  depth: number,
-  error: unknown,
-): InputError {
+/** One phase for every worker. */
+export type PhaseRequest =
+  | { readonly phase: "expand"; readonly tasks: readonly ExpandTask[] }
+  | { readonly phase: "insert"; readonly tasks: readonly InsertTask[] };
+
+/** The workers' reports, in worker order. */
+export type PhaseReply = readonly ExpandReport[] | readonly InsertReport[];
+
+/** Turns a throw in model code (or a value outside a domain) into a one-paragraph InputError. */
+export function modelFailure(instance: ModelInstance, where: string, depth: number, error: unknown): InputError {
   if (error instanceof InputError) return error;
   const message = error instanceof StateValueError
     ? `set a value outside its domain: ${error.message}`
@@ -108,283 +111,179 @@ export function modelFailure(
   return new InputError(`Model ${instance.name}, ${where} at depth ${depth}, ${message}.`, { cause: error });
 }
 
-/** Names the guard that threw: the compiled scan does not say which one did. */
-function guardFailure(instance: ModelInstance, state: unknown, depth: number, error: unknown): InputError {
-  for (const act of instance.actions) {
-    try {
-      act.guard?.(state, act.label.params);
-    } catch (culprit) {
-      return modelFailure(instance, `guard of action ${act.text}`, depth, culprit);
-    }
-  }
-  return modelFailure(instance, "a guard", depth, error);
+function sampleMemory(): number {
+  return Deno.memoryUsage().rss;
 }
 
-/** Breadth-first search of `instance`. */
-export function search(instance: ModelInstance, options: SearchOptions = {}): SearchOutcome {
+/**
+ * The level loop. Yields each phase's tasks, receives the workers' reports; returns the outcome.
+ * `workers` is the number of shards and slices.
+ */
+export function* coordinate(
+  instance: ModelInstance,
+  options: SearchOptions,
+  workers: number,
+  shardReader: () => VisitedReader,
+): Generator<PhaseRequest, SearchOutcome, PhaseReply> {
   const started = performance.now();
   const width = instance.words;
-  const actions = instance.actions;
+  const stride = width + 2;
   const properties = instance.properties;
   const deadlockIndex = instance.deadlock ? properties.length : -1;
   const findings: (Finding | undefined)[] = new Array(properties.length + (instance.deadlock ? 1 : 0));
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
-  const deadline = options.timeLimitSeconds === undefined
-    ? Infinity
-    : started + options.timeLimitSeconds * 1000;
+  const deadline = options.timeLimitSeconds === undefined ? Infinity : Date.now() + options.timeLimitSeconds * 1000;
   const progressEvery = (options.progressIntervalSeconds ?? 2) * 1000;
-  const onProgress = options.onProgress;
-
-  const current = new Uint32Array(width);
-  const next = new Uint32Array(width);
-  const currentView = createView(current, instance.shape);
-  const nextView = createView(next, instance.shape);
-  const visited: VisitedSet = options.exact ? new ExactStateSet(width) : new FingerprintSet();
   const parents = new GrowableUint32Array();
   const actionsTaken = new GrowableUint32Array();
-  const fired = new Array<number>(actions.length).fill(0);
-  let level = new Frontier(width);
-  let nextLevel = new Frontier(width);
-
-  // Successors of one state, fingerprinted before any is inserted (see VisitedSet.touch).
-  const batch = new Uint32Array(Math.max(1, actions.length) * width);
-  const batchFp = new Uint32Array(Math.max(1, actions.length) * 2);
-  const batchAction = new Int32Array(Math.max(1, actions.length));
-  const fp = new Uint32Array(2);
-  const compiled = compileActions(actions);
-  const enabledList = new Int32Array(Math.max(1, actions.length));
-
-  // Undecided properties by kind; rebuilt when one is decided, so decided ones cost nothing.
-  let invariants: number[] = [];
-  let witnesses: number[] = [];
-  let transitionChecks: number[] = [];
-  let undecided = 0;
-  const sortUndecided = () => {
-    invariants = [];
-    witnesses = [];
-    transitionChecks = [];
-    properties.forEach((p, i) => {
-      if (findings[i]) return;
-      if (p.kind === "always") invariants.push(i);
-      else if (p.kind === "sometimes") witnesses.push(i);
-      else transitionChecks.push(i);
-    });
-    undecided = invariants.length + witnesses.length + transitionChecks.length +
-      (deadlockIndex >= 0 && !findings[deadlockIndex] ? 1 : 0);
-  };
-  sortUndecided();
-  const hasDecidable = undecided > 0;
-  let violationFound = false;
-
-  const decide = (finding: Finding) => {
-    findings[finding.property] = finding;
-    if (finding.property === deadlockIndex || properties[finding.property]!.kind !== "sometimes") {
-      violationFound = true;
-    }
-    sortUndecided();
-  };
-
-  /** Checks invariants and witnesses on the state in `nextView`, whose id is `id`. */
-  const checkState = (id: number, depth: number) => {
-    for (let k = 0; k < invariants.length; k++) {
-      const index = invariants[k]!;
-      let ok: boolean;
-      try {
-        ok = (properties[index]!.predicate as (s: unknown) => boolean)(nextView);
-      } catch (error) {
-        throw modelFailure(instance, `property ${properties[index]!.name}`, depth, error);
-      }
-      if (!ok) {
-        decide({ property: index, stateId: id, actionIndex: -1, length: depth });
-        k--;
-      }
-    }
-    for (let k = 0; k < witnesses.length; k++) {
-      const index = witnesses[k]!;
-      let ok: boolean;
-      try {
-        ok = (properties[index]!.predicate as (s: unknown) => boolean)(nextView);
-      } catch (error) {
-        throw modelFailure(instance, `property ${properties[index]!.name}`, depth, error);
-      }
-      if (ok) {
-        decide({ property: index, stateId: id, actionIndex: -1, length: depth });
-        k--;
-      }
-    }
-  };
-
-  let distinct = 0;
-  let transitions = 0;
-  let depth = 0;
-  let limit: LimitHit;
-  let peakMemory = 0;
+  const fired = new Array<number>(instance.actions.length).fill(0);
+  const shared = workers > 1;
+  let shards: VisitedSnapshot[] | undefined;
+  let storeBytes = 0;
+  let peakMemory = sampleMemory();
   let lastProgress = started;
-  const sampleMemory = () => {
-    const rss = Deno.memoryUsage().rss;
-    if (rss > peakMemory) peakMemory = rss;
-    return rss;
-  };
 
-  // Level 0: the initial states.
-  for (let k = 0; k < instance.inits.length; k++) {
-    next.fill(0);
+  const undecided = (kind: string) =>
+    properties.flatMap((p, i) => (p.kind === kind && findings[i] === undefined ? [i] : []));
+  const decideFirst = (candidates: readonly Finding[]) => {
+    const best = new Map<number, Finding>();
+    for (const f of candidates) {
+      const known = best.get(f.property);
+      if (!known || keyOf(f.parent, f.action) < keyOf(known.parent, known.action)) best.set(f.property, f);
+    }
+    for (const [property, finding] of best) findings[property] ??= finding;
+  };
+  const violationFound = () =>
+    findings.some((f, i) => f !== undefined && (i === deadlockIndex || properties[i]!.kind !== "sometimes"));
+  const allDecided = () => findings.length > 0 && [...findings.keys()].every((i) => findings[i] !== undefined);
+
+  // Level 0: the initial states, routed to their shards as if a virtual root had produced them.
+  const inboxes = Array.from({ length: workers }, () => new GrowableUint32Array(64, { shared }));
+  const initWords = new Uint32Array(width);
+  const initView = createView(initWords, instance.shape);
+  const fp = new Uint32Array(2);
+  instance.inits.forEach((init, k) => {
+    initWords.fill(0);
     try {
-      instance.inits[k]!(nextView, instance.params);
+      init(initView, instance.params);
     } catch (error) {
       throw modelFailure(instance, `init${instance.inits.length > 1 ? ` #${k}` : ""}`, 0, error);
     }
-    fingerprint(next, 0, width, fp);
-    if (!visited.insert(next, 0, fp)) continue;
-    if (distinct >= maxStates) {
-      limit = "max-states";
+    instance.canonicalize?.(initWords);
+    fingerprint(initWords, 0, width, fp);
+    const inbox = inboxes[workers === 1 ? 0 : (fp[0]! >>> 0) % workers]!;
+    inbox.pushWords(initWords, 0, width);
+    inbox.pushWords(fp, 0, 2);
+    inbox.push(NO_PARENT);
+    inbox.push(k);
+  });
+  let frontier: Records = { data: new Uint32Array(0), length: 0 };
+  let distinct = 0, transitions = 0, depth = 0, levelFirstId = 0;
+  let limit: LimitHit;
+  let stopped = false;
+
+  /** Inserts the inboxes and merges the new states into the next level (cut short by maxStates). */
+  function* insertLevel(perShard: Records[][], levelDepth: number): Generator<PhaseRequest, void, PhaseReply> {
+    const invariants = undecided("always"), witnesses = undecided("sometimes");
+    const reports = (yield {
+      phase: "insert",
+      tasks: perShard.map((inboxes) => ({ inboxes, depth: levelDepth, invariants, witnesses })),
+    }) as readonly InsertReport[];
+    shards = reports.map((r) => r.shard);
+    storeBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+    decideFirst(reports.flatMap((r) => r.findings));
+    // Merge the shards' new states by key: the order a sequential search would have found them in.
+    const lists = reports.map((r) => r.added);
+    const total = lists.reduce((sum, l) => sum + l.length / stride, 0);
+    const room = Math.min(total, maxStates - distinct);
+    if (room < total) limit = "max-states";
+    const merged = new GrowableUint32Array(Math.max(16, room * stride), { shared });
+    const heads = lists.map(() => 0);
+    for (let n = 0; n < room; n++) {
+      let best = -1, bestKey = Infinity;
+      for (let s = 0; s < lists.length; s++) {
+        const at = heads[s]! * stride;
+        if (at >= lists[s]!.length) continue;
+        const data = lists[s]!.data;
+        const key = keyOf(data[at + width]!, data[at + width + 1]!);
+        if (key < bestKey) {
+          bestKey = key;
+          best = s;
+        }
+      }
+      const data = lists[best]!.data, at = heads[best]!++ * stride;
+      merged.pushWords(data, at, stride);
+      parents.push(data[at + width]!);
+      actionsTaken.push(data[at + width + 1]!);
+    }
+    levelFirstId = distinct;
+    distinct += room;
+    frontier = { data: merged.data, length: merged.length };
+  }
+
+  yield* insertLevel(inboxes.map((inbox) => [{ data: inbox.data, length: inbox.length }]), 0);
+
+  while (frontier.length > 0 && limit === undefined && !stopped) {
+    const levelSize = frontier.length / stride;
+    const atDepthLimit = depth >= maxDepth;
+    const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
+    const transitionChecks = undecided("transition");
+    const slice = Math.ceil(levelSize / workers);
+    const expandReports = (yield {
+      phase: "expand",
+      tasks: Array.from({ length: workers }, (_, w): ExpandTask => ({
+        frontier,
+        from: Math.min(levelSize, w * slice),
+        to: Math.min(levelSize, (w + 1) * slice),
+        firstId: levelFirstId,
+        depth,
+        atDepthLimit,
+        transitionChecks,
+        checkDeadlock,
+        deadline,
+        ...(shards ? { shards } : {}),
+      })),
+    }) as readonly ExpandReport[];
+    for (const r of expandReports) {
+      transitions += r.transitions;
+      r.fired.forEach((n, a) => fired[a]! += n);
+    }
+    decideFirst(expandReports.flatMap((r) => r.findings));
+    const deadlocked = expandReports.map((r) => r.deadlock).filter((id) => id >= 0);
+    if (deadlocked.length && findings[deadlockIndex] === undefined) {
+      const id = Math.min(...deadlocked);
+      findings[deadlockIndex] = { property: deadlockIndex, parent: parents.get(id), action: actionsTaken.get(id), length: depth };
+    }
+    if (expandReports.some((r) => r.timedOut) || Date.now() > deadline) {
+      limit = "time";
       break;
     }
-    parents.push(NO_PARENT);
-    actionsTaken.push(k);
-    nextLevel.push(next, 0);
-    checkState(distinct++, 0);
-  }
-
-  let levelFirstId = 0;
-  let stopped = limit !== undefined;
-  search: while (nextLevel.length > 0 && limit === undefined) {
-    [level, nextLevel] = [nextLevel, level];
-    nextLevel.clear();
-    const levelSize = level.length;
-    const atDepthLimit = depth >= maxDepth;
-    for (let i = 0; i < levelSize; i++) {
-      const id = levelFirstId + i;
-      level.read(i, current);
-      if (instance.withinBoundary) {
-        let inside: boolean;
-        try {
-          inside = instance.withinBoundary(currentView);
-        } catch (error) {
-          throw modelFailure(instance, "withinBoundary", depth, error);
-        }
-        if (!inside) continue;
-      }
-
-      // Expand: every enabled action, in declaration order.
-      let enabledCount: number;
-      try {
-        enabledCount = compiled.enabled(currentView, enabledList);
-      } catch (error) {
-        throw guardFailure(instance, currentView, depth, error);
-      }
-      let count = 0;
-      for (let e = 0; e < enabledCount; e++) {
-        const a = enabledList[e]!;
-        const act = actions[a]!;
-        for (let w = 0; w < width; w++) next[w] = current[w]!;
-        try {
-          compiled.apply(a, nextView);
-        } catch (error) {
-          throw modelFailure(instance, `action ${act.text}`, depth, error);
-        }
-        if (atDepthLimit) {
-          // Successors beyond the depth limit are not explored; a new one makes the run incomplete.
-          fingerprint(next, 0, width, fp);
-          if (!visited.has(next, 0, fp)) limit = "max-depth";
-          count++;
-          continue;
-        }
-        transitions++;
-        fired[a]!++;
-        for (let k = 0; k < transitionChecks.length; k++) {
-          const index = transitionChecks[k]!;
-          const property = properties[index]!;
-          let ok: boolean;
-          try {
-            ok = (property.predicate as (s: unknown, a: unknown, n: unknown) => boolean)(
-              currentView,
-              act.label,
-              nextView,
-            );
-          } catch (error) {
-            throw modelFailure(instance, `property ${property.name} on action ${act.text}`, depth, error);
-          }
-          if (!ok) {
-            decide({ property: index, stateId: id, actionIndex: a, length: depth + 1 });
-            k--;
-          }
-        }
-        for (let w = 0, at = count * width; w < width; w++) batch[at + w] = next[w]!;
-        fingerprint(next, 0, width, fp);
-        batchFp[count * 2] = fp[0]!;
-        batchFp[count * 2 + 1] = fp[1]!;
-        batchAction[count] = a;
-        count++;
-      }
-
-      if (count === 0 && deadlockIndex >= 0 && !findings[deadlockIndex]) {
-        let fine = false;
-        try {
-          fine = instance.terminal !== undefined && instance.terminal(currentView);
-        } catch (error) {
-          throw modelFailure(instance, "terminal", depth, error);
-        }
-        if (!fine) decide({ property: deadlockIndex, stateId: id, actionIndex: -1, length: depth });
-      }
-      if (atDepthLimit) continue;
-
-      // Touch every home slot first so the cache misses overlap, then insert.
-      for (let k = 0; k < count; k++) {
-        fp[1] = batchFp[k * 2 + 1]!;
-        touchSink ^= visited.touch(fp);
-      }
-      for (let k = 0; k < count; k++) {
-        fp[0] = batchFp[k * 2]!;
-        fp[1] = batchFp[k * 2 + 1]!;
-        if (!visited.insert(batch, k * width, fp)) continue;
-        if (distinct >= maxStates) {
-          limit = "max-states";
-          stopped = true;
-          break search;
-        }
-        const newId = distinct++;
-        parents.push(id);
-        actionsTaken.push(batchAction[k]!);
-        nextLevel.push(batch, k * width);
-        if (invariants.length + witnesses.length > 0) {
-          for (let w = 0; w < width; w++) next[w] = batch[k * width + w]!;
-          checkState(newId, depth + 1);
-        }
-      }
-
-      if (hasDecidable && (undecided === 0 || (options.stopOnViolation && violationFound))) {
-        stopped = true;
-        break search;
-      }
-      if ((i & 1023) === 0) {
-        const now = performance.now();
-        if (now > deadline) {
-          limit = "time";
-          stopped = true;
-          break search;
-        }
-        if (onProgress && now - lastProgress >= progressEvery) {
-          lastProgress = now;
-          const seconds = (now - started) / 1000;
-          onProgress({
-            distinctStates: distinct,
-            transitions,
-            depth,
-            queue: levelSize - i + nextLevel.length,
-            seconds,
-            statesPerSecond: distinct / seconds,
-            memoryBytes: sampleMemory(),
-          });
-        }
-      }
+    if (atDepthLimit) {
+      if (expandReports.some((r) => r.depthLimitHit)) limit = "max-depth";
+      break;
     }
-    levelFirstId += levelSize;
-    if (nextLevel.length > 0) depth++;
+    const perShard = Array.from({ length: workers }, (_, s) => expandReports.map((r) => r.outboxes[s]!));
+    yield* insertLevel(perShard, depth + 1);
+    if (frontier.length > 0) depth++;
+    peakMemory = Math.max(peakMemory, sampleMemory());
+    if (allDecided() || (options.stopOnViolation && violationFound())) stopped = frontier.length > 0;
+    const now = performance.now();
+    if (options.onProgress && now - lastProgress >= progressEvery) {
+      lastProgress = now;
+      const seconds = (now - started) / 1000;
+      options.onProgress({
+        distinctStates: distinct,
+        transitions,
+        depth,
+        queue: frontier.length / stride,
+        seconds,
+        statesPerSecond: distinct / seconds,
+        memoryBytes: peakMemory,
+      });
+    }
   }
-  sampleMemory();
-  const allDecided = hasDecidable && undecided === 0;
+  peakMemory = Math.max(peakMemory, sampleMemory());
   return {
     distinctStates: distinct,
     transitions,
@@ -396,8 +295,26 @@ export function search(instance: ModelInstance, options: SearchOptions = {}): Se
     fired,
     parents,
     actionsTaken,
-    visited,
+    visited: shardReader(),
+    lossy: !options.exact,
+    storeBytes: storeBytes + parents.bytes + actionsTaken.bytes,
     peakMemoryBytes: peakMemory,
-    allDecided,
+    workers,
   };
+}
+
+/** Breadth-first search of `instance` in the calling thread (one worker, the N=1 case of the loop). */
+export function search(instance: ModelInstance, options: SearchOptions = {}): SearchOutcome {
+  const worker = new LevelWorker(instance, 0, 1, options.exact ? { exact: true } : {});
+  const failure = (where: string, depth: number, error: unknown) => modelFailure(instance, where, depth, error);
+  const loop = coordinate(instance, options, 1, () => worker.shard);
+  let step = loop.next();
+  while (!step.done) {
+    const request = step.value;
+    const reply: PhaseReply = request.phase === "expand"
+      ? request.tasks.map((task) => worker.expand(task, failure))
+      : request.tasks.map((task) => worker.insert(task, failure));
+    step = loop.next(reply);
+  }
+  return step.value;
 }

@@ -56,6 +56,10 @@ export interface ScalarArrayView<T> {
   indexOf(value: T): number;
   /** Whether some element equals `value`. */
   includes(value: T): boolean;
+  /** Calls `f` on every element in index order. */
+  forEach(f: (value: T, index: number) => void): void;
+  /** A fresh plain array of `f` applied to every element (allocates: not for hot paths). */
+  map<U>(f: (value: T, index: number) => U): U[];
   /** A fresh plain array of the elements (allocates: not for hot paths). */
   toArray(): T[];
 }
@@ -194,6 +198,8 @@ function scalarArrayClass(shape: ArrayShape): ScalarArrayClass {
         return n;
       }
       includes(v) { return this.indexOf(v) >= 0; }
+      forEach(f) { for (let i = 0; i < ${length}; i++) f(${decodeSource(element.domain, raw)}, i); }
+      map(f) { const out = []; for (let i = 0; i < ${length}; i++) out.push(f(${decodeSource(element.domain, raw)}, i)); return out; }
       toArray() { const out = []; for (let i = 0; i < ${length}; i++) out.push(this.get(i)); return out; }
     }`,
   );

@@ -37,6 +37,10 @@ Deno.test("createView() reads back what it writes, and leaves other fields alone
   assert.equal(s.owner.indexOf("shared"), 19);
   assert.ok(s.owner.includes("guest") && !s.owner.includes("nope"));
   assert.ok(s.owner.some((v: string) => v === "shared") && !s.owner.every((v: string) => v === "free"));
+  assert.deepEqual(s.owner.map((v: string, i: number) => `${i}:${v}`).slice(0, 2), ["0:guest", "1:free"]);
+  const seen: string[] = [];
+  s.cpus[1].frames.forEach((v: number, i: number) => seen.push(`${i}=${v}`));
+  assert.deepEqual(seen, ["0=0", "1=5"]);
 });
 
 Deno.test("assignValue() and toValue() round-trip, and equal values pack to equal words", () => {

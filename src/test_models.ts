@@ -122,3 +122,15 @@ export const nondeterministic = defineModel({
   properties: (_p, { always }) => [always("small", (s) => s.n < 2)],
   deadlock: false,
 });
+
+/** The host writes forever (a background action), which must not hide the guest's deadlock. */
+export const humming = defineModel({
+  name: "humming",
+  params: {},
+  state: () => ({ n: int(0, 2) }),
+  init: () => {},
+  actions: (_p, { action }) => [
+    action("inc", { guard: (s) => s.n < 2, effect: (s) => void (s.n = s.n + 1) }),
+    action("host_write", { background: true, effect: () => {} }),
+  ],
+});

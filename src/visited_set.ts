@@ -1,29 +1,49 @@
 /**
  * The visited set's interface, so that an exact, a fingerprint-only, a sharded or a disk-backed set
- * can stand in for one another in the search loop.
+ * can stand in for one another in the search.
  *
  * Every call passes both the packed state and its 64-bit fingerprint (`fp[0]` high, `fp[1]` low):
  * a fingerprint set keeps only the fingerprint, an exact set keeps the state and uses the
  * fingerprint to place it.
  *
+ * In a parallel search each worker owns one set (a shard) and only it inserts, between barriers;
+ * the other workers read it through `snapshot()` and `openReader`, which see the shared buffers as
+ * they were at the last barrier.
+ *
  * @module
  */
 
-/** The set of states seen so far. */
-export interface VisitedSet {
-  /** Adds the state; returns true when it was not in the set before. */
-  insert(words: Uint32Array, offset: number, fp: Uint32Array): boolean;
+/** Read access to a set. */
+export interface VisitedReader {
   /** Whether the state is in the set. */
   has(words: Uint32Array, offset: number, fp: Uint32Array): boolean;
   /**
    * Reads the state's home slot and returns what it read: a hint that lets the memory system fetch
-   * several slots at once before they are inserted (the cache misses overlap).
+   * several slots at once before they are looked up (the cache misses overlap).
    */
   touch(fp: Uint32Array): number;
+}
+
+/** The set of states seen so far. */
+export interface VisitedSet extends VisitedReader {
+  /** Adds the state; returns true when it was not in the set before. */
+  insert(words: Uint32Array, offset: number, fp: Uint32Array): boolean;
   /** Number of states in the set. */
   readonly size: number;
   /** Bytes the set holds. */
   readonly bytes: number;
   /** Whether a collision could have hidden a state (false for an exact set). */
   readonly lossy: boolean;
+  /** The buffers another worker needs to read the set (shared memory when the set was made shared). */
+  snapshot(): VisitedSnapshot;
 }
+
+/** What `openReader` needs: the shared buffers of a set. */
+export type VisitedSnapshot =
+  | { readonly kind: "fingerprint"; readonly table: Uint32Array }
+  | {
+    readonly kind: "exact";
+    readonly table: Uint32Array;
+    readonly store: Uint32Array;
+    readonly width: number;
+  };

@@ -1,0 +1,71 @@
+/**
+ * Orbit counts of page_ownership (fixed=true) under symmetry reduction: hvcheck with the pages declared
+ * symmetric against Rumur with the pages as a scalarset under --symmetry-reduction=exhaustive, and the
+ * closed form 2*C(N+3, 3) + 2*C(N+2, 2) (a state is a multiset of per-page values: 4 while running, 3
+ * while a kexec is pending, times two generations).
+ *
+ *   deno run -A bench/symmetry_orbits.ts [--from 3] [--to 8]
+ *
+ * Rumur is skipped, with a message, when `rumur` is not on PATH.
+ */
+import { check } from "../mod.ts";
+import pageOwnership from "../models/page_ownership.ts";
+import { onPath, runReference } from "./reference/run_reference.ts";
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
+  return r;
+}
+
+/** The number of orbits of page_ownership with fixed=true and N pages. */
+export function pageOwnershipOrbits(n: number): number {
+  return 2 * binomial(n + 3, 3) + 2 * binomial(n + 2, 2);
+}
+
+function flag(name: string, fallback: number): number {
+  const i = Deno.args.indexOf(name);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+}
+
+if (import.meta.main) {
+  const from = flag("--from", 3), to = flag("--to", 8);
+  const rumur = onPath("rumur");
+  if (!rumur) console.log("rumur is not on PATH: Rumur's columns are skipped.");
+  const rows: Record<string, unknown>[] = [];
+  for (let pages = from; pages <= to; pages++) {
+    const plain = check(pageOwnership, { params: { pages, fixed: true } });
+    const reduced = check(pageOwnership, { params: { pages, fixed: true, symmetry: true } });
+    const row: Record<string, unknown> = {
+      N: pages,
+      states: plain.distinctStates,
+      "hvcheck orbits": reduced.distinctStates,
+      formula: pageOwnershipOrbits(pages),
+      "hvcheck s": Number(reduced.seconds.toFixed(3)),
+      "hvcheck s (no symmetry)": Number(plain.seconds.toFixed(3)),
+    };
+    if (rumur) {
+      const r = await runReference({
+        tool: "rumur",
+        pages,
+        fixed: true,
+        check: true,
+        bfs: true,
+        threads: 1,
+        symmetry: true,
+      });
+      row["rumur orbits"] = r.states;
+      row["rumur search s"] = r.searchSeconds;
+      row["rumur compile s"] = r.compileSeconds;
+      row.match = r.states === reduced.distinctStates && r.states === pageOwnershipOrbits(pages);
+    } else {
+      row.match = reduced.distinctStates === pageOwnershipOrbits(pages);
+    }
+    rows.push(row);
+  }
+  console.table(rows);
+  if (rows.some((row) => row.match !== true)) {
+    console.log("MISMATCH: the orbit counts differ");
+    Deno.exit(1);
+  }
+}

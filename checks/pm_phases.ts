@@ -1,0 +1,33 @@
+import { gate } from "../src/gate.ts";
+
+const correct = {
+  phases_in_order: "holds",
+  no_device_ahead: "holds",
+  image_holds_no_open_channel: "holds",
+  resume_reopens_every_channel: "holds",
+  resume_completes: "witnessed",
+  deadlock: "holds",
+} as const;
+
+export default [
+  gate({
+    name: "pm_phases_demo_correct_d4",
+    model: "pm_phases_demo",
+    params: { devices: 4, variant: "correct" },
+    expect: correct,
+    minStates: 640,
+    why:
+      "Phases occur in order on every device through freeze, image, thaw, poweroff, quiesce and restore, " +
+      "and no device starts a phase before all finished the previous one; four devices interleave every way.",
+  }),
+  gate({
+    name: "pm_phases_demo_no_suspend_hook_violated",
+    model: "pm_phases_demo",
+    params: { devices: 2, variant: "no_suspend_hook" },
+    expect: { ...correct, image_holds_no_open_channel: { violated: 14 } },
+    minStates: 170,
+    why:
+      "A driver without a suspend callback leaves its channel open in the image: the sequencer still orders " +
+      "the phases, and the driver property catches it after the four freeze phases.",
+  }),
+];

@@ -1,0 +1,397 @@
+/**
+ * One worker's share of a breadth-first level. The search (src/search.ts) runs each level in two
+ * phases separated by barriers, with the same code whether the workers are threads or, for one
+ * worker, plain objects in the calling thread:
+ *
+ * 1. expand: the worker takes a contiguous slice of the level, evaluates guards and effects, checks
+ *    transition properties, canonicalises and fingerprints each successor, and drops those already in
+ *    the visited set (every shard is read-only in this phase). The rest go to the outbox of the shard
+ *    that owns their fingerprint, tagged with their key: (parent id, action index).
+ * 2. insert: each worker inserts its inboxes (one per worker, in worker order, so in increasing key
+ *    order overall) into the shard it owns; the first occurrence of a fingerprint is the one with the
+ *    smallest key. New states are checked against invariants and witnesses and appended to the
+ *    worker's list of new states, still in key order.
+ *
+ * The search then merges the workers' new lists by key: that is exactly the order a sequential BFS
+ * discovers them in, so ids, parents, the next level and the counterexamples chosen are identical
+ * for every number of workers.
+ *
+ * @module
+ */
+
+import { compileActions } from "./compiled_actions.ts";
+import { ExactStateSet } from "./exact_state_set.ts";
+import { FingerprintSet } from "./fingerprint_set.ts";
+import { fingerprint } from "./fingerprint.ts";
+import { GrowableUint32Array } from "./growable_array.ts";
+import type { ModelInstance } from "./model.ts";
+import { createView } from "./state_view.ts";
+import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
+import { InputError } from "./errors.ts";
+
+/** Parent id of an initial state (its action index is the index of its init). */
+export const NO_PARENT = 0xffffffff;
+
+/** Key of a state: its parent id and the action that produced it, ordered as a sequential BFS finds them. */
+export function keyOf(parent: number, action: number): number {
+  return parent * 2 ** 21 + action;
+}
+
+/** Most action instances a model may have (an action index must fit in a key's 21 low bits). */
+export const MAX_ACTION_INSTANCES = 2 ** 21;
+
+/** Successors gathered before their visited-set lookups: enough to overlap many cache misses. */
+const BATCH = 64;
+
+/** A finding of one property: the state reached by `action` from `parent`, at trace length `length`. */
+export interface Finding {
+  readonly property: number;
+  readonly parent: number;
+  readonly action: number;
+  readonly length: number;
+}
+
+/** Packed records: `length` uint32 words in `data` (which may be shared memory). */
+export interface Records {
+  readonly data: Uint32Array;
+  readonly length: number;
+}
+
+/** What the expand phase needs. */
+export interface ExpandTask {
+  readonly frontier: Records;
+  /** Slice of the level, in states. */
+  readonly from: number;
+  readonly to: number;
+  /** Id of the level's first state. */
+  readonly firstId: number;
+  readonly depth: number;
+  /** States at the depth limit are not expanded; a new successor marks the run incomplete. */
+  readonly atDepthLimit: boolean;
+  /** Undecided transition properties. */
+  readonly transitionChecks: readonly number[];
+  readonly checkDeadlock: boolean;
+  /** Date.now() after which the worker stops early. */
+  readonly deadline: number;
+  /** The shards as of the last barrier, to read (absent for a worker that owns the only shard). */
+  readonly shards?: readonly VisitedSnapshot[];
+}
+
+/** What the expand phase reports. */
+export interface ExpandReport {
+  /** Successors not yet visited, one outbox per owning shard: W words, fp (2), parent, action. */
+  readonly outboxes: readonly Records[];
+  readonly transitions: number;
+  readonly fired: readonly number[];
+  /** Smallest-key violation of each transition property found. */
+  readonly findings: readonly Finding[];
+  /** Id of the first deadlocked state in the slice, or -1. */
+  readonly deadlock: number;
+  readonly depthLimitHit: boolean;
+  /** Whether the deadline cut the slice short. */
+  readonly timedOut: boolean;
+  /** States expanded. */
+  readonly expanded: number;
+}
+
+/** What the insert phase needs. */
+export interface InsertTask {
+  /** This shard's inbox from every worker, in worker order. */
+  readonly inboxes: readonly Records[];
+  readonly depth: number;
+  readonly invariants: readonly number[];
+  readonly witnesses: readonly number[];
+}
+
+/** What the insert phase reports. */
+export interface InsertReport {
+  /** New states in key order: W words, parent, action. */
+  readonly added: Records;
+  /** Invariant violations and witnesses, the first (smallest key) of each property. */
+  readonly findings: readonly Finding[];
+  readonly shard: VisitedSnapshot;
+  readonly shardSize: number;
+  readonly shardBytes: number;
+}
+
+/** A worker: its model instance, the shard it owns, and scratch space for both phases. */
+export class LevelWorker {
+  readonly #instance: ModelInstance;
+  readonly #index: number;
+  readonly #count: number;
+  readonly #shard: VisitedSet;
+  readonly #width: number;
+  readonly #outboxes: GrowableUint32Array[];
+  readonly #added: GrowableUint32Array;
+  readonly #current: Uint32Array;
+  readonly #next: Uint32Array;
+  readonly #currentView: unknown;
+  readonly #nextView: unknown;
+  readonly #compiled;
+  readonly #enabled: Int32Array;
+  readonly #fp = new Uint32Array(2);
+  readonly #fired: number[];
+  readonly #batch: Uint32Array;
+  readonly #hasBackground: boolean;
+
+  constructor(instance: ModelInstance, index: number, count: number, options: { exact?: boolean } = {}) {
+    if (instance.actions.length >= MAX_ACTION_INSTANCES) {
+      throw new InputError(`Model ${instance.name} has ${instance.actions.length} action instances; at most ${MAX_ACTION_INSTANCES - 1} are supported.`);
+    }
+    const shared = count > 1;
+    this.#instance = instance;
+    this.#index = index;
+    this.#count = count;
+    this.#width = instance.words;
+    this.#shard = options.exact
+      ? new ExactStateSet(instance.words, 1 << 16, { shared })
+      : new FingerprintSet(1 << 16, { shared });
+    this.#outboxes = Array.from({ length: count }, () => new GrowableUint32Array(1 << 12, { shared }));
+    this.#added = new GrowableUint32Array(1 << 12, { shared });
+    this.#current = new Uint32Array(this.#width);
+    this.#next = new Uint32Array(this.#width);
+    this.#currentView = createView(this.#current, instance.shape);
+    this.#nextView = createView(this.#next, instance.shape);
+    this.#compiled = compileActions(instance.actions);
+    this.#enabled = new Int32Array(Math.max(1, instance.actions.length));
+    this.#fired = new Array<number>(instance.actions.length).fill(0);
+    this.#hasBackground = instance.actions.some((a) => a.background);
+    this.#batch = new Uint32Array((BATCH + instance.actions.length) * (this.#width + 4));
+  }
+
+  /** The shard this worker owns. */
+  get shard(): VisitedSet {
+    return this.#shard;
+  }
+
+  /** Readers of every shard: this worker's own, and the others' shared buffers. */
+  #readers(shards: readonly VisitedSnapshot[] | undefined): VisitedReader[] {
+    return Array.from({ length: this.#count }, (_, i) => {
+      if (i === this.#index || !shards) return this.#shard;
+      const snapshot = shards[i]!;
+      return snapshot.kind === "fingerprint" ? FingerprintSet.reader(snapshot) : ExactStateSet.reader(snapshot);
+    });
+  }
+
+  /** Phase 1: expand states `from..to` of the level. */
+  expand(task: ExpandTask, failure: (where: string, depth: number, error: unknown) => Error): ExpandReport {
+    const instance = this.#instance, width = this.#width, count = this.#count;
+    const current = this.#current, next = this.#next, fp = this.#fp;
+    const currentView = this.#currentView, nextView = this.#nextView;
+    const actions = instance.actions, properties = instance.properties;
+    const canonicalize = instance.canonicalize;
+    const readers = this.#readers(task.shards);
+    const frontier = task.frontier.data;
+    const stride = width + 2;
+    for (const outbox of this.#outboxes) outbox.clear();
+    this.#fired.fill(0);
+    let transitionChecks = [...task.transitionChecks];
+    const findings: Finding[] = [];
+    let transitions = 0, deadlock = -1, depthLimitHit = false, timedOut = false, expanded = 0;
+    // Successors of several states, fingerprinted before any is looked up.
+    const batchStride = width + 4;
+    const batch = this.#batch;
+    let batched = 0;
+    const flush = () => {
+      // Touch every home slot of the batch before looking any up, so the cache misses overlap.
+      for (let k = 0; k < batched; k++) {
+        const at = k * batchStride;
+        fp[0] = batch[at + width]!;
+        fp[1] = batch[at + width + 1]!;
+        touchSink ^= readers[count === 1 ? 0 : (fp[0]! >>> 0) % count]!.touch(fp);
+      }
+      for (let k = 0; k < batched; k++) {
+        const at = k * batchStride;
+        fp[0] = batch[at + width]!;
+        fp[1] = batch[at + width + 1]!;
+        const owner = count === 1 ? 0 : (fp[0]! >>> 0) % count;
+        if (readers[owner]!.has(batch, at, fp)) continue;
+        if (task.atDepthLimit) {
+          depthLimitHit = true;
+          continue;
+        }
+        this.#outboxes[owner]!.pushWords(batch, at, batchStride);
+      }
+      batched = 0;
+    };
+
+    for (let i = task.from; i < task.to; i++) {
+      if ((i & 255) === 0 && Date.now() > task.deadline) {
+        timedOut = true;
+        batched = 0; // the level is abandoned: its successors are not needed
+        break;
+      }
+      const id = task.firstId + i;
+      for (let w = 0, at = i * stride; w < width; w++) current[w] = frontier[at + w]!;
+      expanded++;
+      if (instance.withinBoundary) {
+        let inside: boolean;
+        try {
+          inside = instance.withinBoundary(currentView);
+        } catch (error) {
+          throw failure("withinBoundary", task.depth, error);
+        }
+        if (!inside) continue;
+      }
+      let enabledCount: number;
+      try {
+        enabledCount = this.#compiled.enabled(currentView, this.#enabled);
+      } catch (error) {
+        throw guardFailure(instance, currentView, task.depth, error, failure);
+      }
+      let progress = enabledCount;
+      if (this.#hasBackground) {
+        for (let e = 0; e < enabledCount; e++) if (actions[this.#enabled[e]!]!.background) progress--;
+      }
+      if (progress === 0 && task.checkDeadlock && deadlock < 0) {
+        let fine = false;
+        try {
+          fine = instance.terminal !== undefined && instance.terminal(currentView);
+        } catch (error) {
+          throw failure("terminal", task.depth, error);
+        }
+        if (!fine) deadlock = id;
+      }
+      for (let e = 0; e < enabledCount; e++) {
+        const a = this.#enabled[e]!;
+        for (let w = 0; w < width; w++) next[w] = current[w]!;
+        try {
+          this.#compiled.apply(a, nextView);
+        } catch (error) {
+          throw failure(`action ${actions[a]!.text}`, task.depth, error);
+        }
+        if (!task.atDepthLimit) {
+          transitions++;
+          this.#fired[a]!++;
+          for (let k = 0; k < transitionChecks.length; k++) {
+            const index = transitionChecks[k]!;
+            const property = properties[index]!;
+            let ok: boolean;
+            try {
+              ok = (property.predicate as (s: unknown, a: unknown, n: unknown) => boolean)(
+                currentView,
+                actions[a]!.label,
+                nextView,
+              );
+            } catch (error) {
+              throw failure(`property ${property.name} on action ${actions[a]!.text}`, task.depth, error);
+            }
+            if (!ok) {
+              findings.push({ property: index, parent: id, action: a, length: task.depth + 1 });
+              transitionChecks = transitionChecks.filter((p) => p !== index);
+              k--;
+            }
+          }
+        }
+        // Transition properties saw the concrete successor; the visited set sees its orbit.
+        if (canonicalize !== undefined) canonicalize(next);
+        const at = batched * batchStride;
+        for (let w = 0; w < width; w++) batch[at + w] = next[w]!;
+        fingerprint(next, 0, width, fp);
+        batch[at + width] = fp[0]!;
+        batch[at + width + 1] = fp[1]!;
+        batch[at + width + 2] = id;
+        batch[at + width + 3] = a;
+        batched++;
+      }
+      if (batched >= BATCH) flush();
+    }
+    flush();
+    return {
+      outboxes: this.#outboxes.map((o) => ({ data: o.data, length: o.length })),
+      transitions,
+      fired: [...this.#fired],
+      findings,
+      deadlock,
+      depthLimitHit,
+      timedOut,
+      expanded,
+    };
+  }
+
+  /** Phase 2: insert this shard's inboxes, in key order. */
+  insert(task: InsertTask, failure: (where: string, depth: number, error: unknown) => Error): InsertReport {
+    const width = this.#width, fp = this.#fp, shard = this.#shard;
+    const next = this.#next, nextView = this.#nextView;
+    const properties = this.#instance.properties;
+    const added = this.#added;
+    added.clear();
+    let invariants = [...task.invariants], witnesses = [...task.witnesses];
+    const findings: Finding[] = [];
+    const stride = width + 4;
+    const depth = task.depth;
+    const check = (property: number, state: unknown): boolean => {
+      try {
+        return (properties[property]!.predicate as (s: unknown) => boolean)(state);
+      } catch (error) {
+        throw failure(`property ${properties[property]!.name}`, depth, error);
+      }
+    };
+    for (const inbox of task.inboxes) {
+      const data = inbox.data;
+      const entries = inbox.length / stride;
+      // Touch a batch of home slots before inserting them, so their cache misses overlap.
+      for (let start = 0; start < entries; start += 16) {
+        const end = Math.min(entries, start + 16);
+        for (let k = start; k < end; k++) {
+          fp[1] = data[k * stride + width + 1]!;
+          touchSink ^= shard.touch(fp);
+        }
+        for (let k = start; k < end; k++) {
+          const at = k * stride;
+          fp[0] = data[at + width]!;
+          fp[1] = data[at + width + 1]!;
+          if (!shard.insert(data, at, fp)) continue;
+          const parent = data[at + width + 2]!, action = data[at + width + 3]!;
+          const out = added.reserve(width + 2);
+          const store = added.data;
+          for (let w = 0; w < width; w++) store[out + w] = data[at + w]!;
+          store[out + width] = parent;
+          store[out + width + 1] = action;
+          if (invariants.length + witnesses.length === 0) continue;
+          for (let w = 0; w < width; w++) next[w] = data[at + w]!;
+          for (let i = 0; i < invariants.length; i++) {
+            if (check(invariants[i]!, nextView)) continue;
+            findings.push({ property: invariants[i]!, parent, action, length: depth });
+            invariants = invariants.filter((_, j) => j !== i);
+            i--;
+          }
+          for (let i = 0; i < witnesses.length; i++) {
+            if (!check(witnesses[i]!, nextView)) continue;
+            findings.push({ property: witnesses[i]!, parent, action, length: depth });
+            witnesses = witnesses.filter((_, j) => j !== i);
+            i--;
+          }
+        }
+      }
+    }
+    return {
+      added: { data: added.data, length: added.length },
+      findings,
+      shard: shard.snapshot(),
+      shardSize: shard.size,
+      shardBytes: shard.bytes,
+    };
+  }
+}
+
+/** Where touched slots' contents go, so the reads that warm the cache are not optimised away. */
+let touchSink = 0;
+
+/** Names the guard that threw: the compiled scan does not say which one did. */
+function guardFailure(
+  instance: ModelInstance,
+  state: unknown,
+  depth: number,
+  error: unknown,
+  failure: (where: string, depth: number, error: unknown) => Error,
+): Error {
+  for (const act of instance.actions) {
+    try {
+      act.guard?.(state, act.label.params);
+    } catch (culprit) {
+      return failure(`guard of action ${act.text}`, depth, culprit);
+    }
+  }
+  return failure("a guard", depth, error);
+}

@@ -1,0 +1,35 @@
+/**
+ * How a worker thread finds the model the main thread is checking: functions cannot cross threads,
+ * so each worker imports the model's module itself and binds the same parameters.
+ *
+ * @module
+ */
+
+import { InputError } from "./errors.ts";
+import type { Model } from "./model.ts";
+
+/** A registered model (models/mod.ts) or an export of a module. */
+export type ModelRef =
+  | { readonly registered: string }
+  | { readonly module: string; readonly exportName: string };
+
+/** Whether a value is a model built with defineModel. */
+export function isModel(x: unknown): x is Model {
+  const m = x as Partial<Model> | null;
+  return typeof m === "object" && m !== null && typeof m.name === "string" && typeof m.spec === "object" &&
+    typeof m.spec?.state === "function";
+}
+
+/** Imports the model a reference names. */
+export async function resolveModelRef(ref: ModelRef): Promise<Model> {
+  if ("registered" in ref) {
+    const { models } = await import("../models/mod.ts");
+    const model = models.get(ref.registered);
+    if (!model) throw new InputError(`Unknown model "${ref.registered}".`);
+    return model;
+  }
+  const module = await import(ref.module);
+  const model = module[ref.exportName];
+  if (!isModel(model)) throw new InputError(`${ref.module} has no model export named ${ref.exportName}.`);
+  return model;
+}

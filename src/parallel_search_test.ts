@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { type CheckResult, checkInstance, checkInstanceParallel } from "./check.ts";
+import { InputError } from "./errors.ts";
+import { instantiate, type Model } from "./model.ts";
+import { models } from "../models/mod.ts";
+
+/** Everything a run must agree on across worker counts (timings and memory aside). */
+function essence(r: CheckResult) {
+  return {
+    verdict: r.verdict,
+    distinctStates: r.distinctStates,
+    transitions: r.transitions,
+    depth: r.depth,
+    actions: r.actions,
+    properties: r.properties.map((p) => ({ name: p.name, status: p.status, length: p.traceLength, trace: p.trace })),
+  };
+}
+
+const cases: [string, Record<string, unknown>][] = [
+  ["page_ownership", { pages: 5, fixed: true }],
+  ["page_ownership", { pages: 4, fixed: false }],
+  ["hv_vmbus", {}],
+  ["sev_migration", {}],
+  ["xen_kexec", {}],
+  ["hv_vp_assist", { variant: "pre_421f090c819d" }],
+];
+
+for (const [name, params] of cases) {
+  Deno.test(`${name} ${JSON.stringify(params)}: 1, 2 and 3 workers give the same counts and counterexamples`, async () => {
+    const instance = instantiate(models.get(name)!, params);
+    const one = essence(checkInstance(instance));
+    for (const workers of [2, 3]) {
+      const many = await checkInstanceParallel(instance, { registered: name }, workers);
+      assert.equal(many.workers, workers);
+      assert.deepEqual(essence(many), one, `${workers} workers`);
+    }
+  });
+}
+
+Deno.test("parallel exact mode agrees with fingerprint mode", async () => {
+  const instance = instantiate(models.get("page_ownership")! as Model, { pages: 4, fixed: true });
+  const exact = await checkInstanceParallel(instance, { registered: "page_ownership" }, 2, { exact: true });
+  assert.equal(exact.exact, true);
+  assert.equal(exact.distinctStates, 2 * 4 ** 4 + 2 * 3 ** 4);
+});
+
+Deno.test("limits cut a parallel search exactly where they cut a sequential one", async () => {
+  const instance = instantiate(models.get("page_ownership")!, { pages: 6 });
+  for (const limits of [{ maxStates: 1000 }, { maxDepth: 7 }]) {
+    const one = checkInstance(instance, limits);
+    const two = await checkInstanceParallel(instance, { registered: "page_ownership" }, 2, limits);
+    assert.equal(two.verdict, "incomplete");
+    assert.deepEqual(essence(two), essence(one));
+  }
+});
+
+Deno.test("a model error inside a worker thread is reported as bad input", async () => {
+  const url = new URL("./test_models.ts", import.meta.url).href;
+  const { outOfRange } = await import("./test_models.ts");
+  const instance = instantiate(outOfRange as unknown as Model);
+  await assert.rejects(
+    () => checkInstanceParallel(instance, { module: url, exportName: "outOfRange" }, 2),
+    (e: unknown) => e instanceof InputError && /action inc at depth 2, set a value outside its domain/.test(e.message),
+  );
+});
