@@ -62,6 +62,7 @@ if (import.meta.main) {
       row.match = reduced.distinctStates === pageOwnershipOrbits(pages);
     }
     rows.push(row);
+    console.log(JSON.stringify(row));
   }
   console.table(rows);
   if (rows.some((row) => row.match !== true)) {

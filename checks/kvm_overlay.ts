@@ -187,4 +187,25 @@ export default [
     why: "All four kinds at once in one VTL: up to four overlays stacked on one of two frames, each used, " +
       "moved and disabled in every order, so the stacking order and content persistence are exercised.",
   }),
+  gate({
+    name: "kvm_overlay_per_vtl_overlays_all_kinds_two_vcpus_slow",
+    model,
+    params: { variant: "per_vtl_overlays", kinds: "all", frames: 2, vcpus: 2, vtls: 1 },
+    expect: {
+      msr_write_preserves_ram: "holds",
+      hypervisor_use_preserves_ram: "holds",
+      vtl_view_matches_tlfs: "holds",
+      guest_read_sees_tlfs_view: "holds",
+      msr_write_keeps_other_vtl_views: "holds",
+      uncovered_guest_data_visible: "witnessed",
+      used_overlay_moved: "witnessed",
+      both_vtls_overlay_one_frame: "not witnessed",
+      deadlock: "holds",
+    },
+    minStates: 4_300_000,
+    why: "All four kinds with two vCPUs, so seven overlays (the hypercall page and two each of SIMP, SIEFP " +
+      "and VP assist) are enabled, used, moved and stacked over two frames in every order; it checks that " +
+      "per-vCPU pages of different vCPUs on one frame do not disturb each other.",
+    tags: ["slow"],
+  }),
 ];

@@ -16,5 +16,13 @@ import xenKexec from "./xen_kexec.ts";
 
 /** Registered models by name. */
 export const models: ReadonlyMap<string, Model> = new Map(
-  ([pageOwnership, hvVpAssist, hvVmbus, sevMigration, xenKexec, cpuhpDemo, pmPhasesDemo] as unknown as Model[]).map((model) => [model.name, model]),
+  ([
+    pageOwnership,
+    hvVpAssist,
+    hvVmbus,
+    sevMigration,
+    xenKexec,
+    cpuhpDemo,
+    pmPhasesDemo,
+  ] as unknown as Model[]).map((model) => [model.name, model]),
 );

@@ -79,6 +79,8 @@ export interface CheckResult {
   readonly properties: readonly PropertyResult[];
   /** Threads the search ran on. */
   readonly workers: number;
+  /** The last checkpoint the run wrote, if any. */
+  readonly checkpoint?: string;
 }
 
 /**
@@ -159,7 +161,11 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
   const failed = properties.some((p) => p.status === "violated" || p.status === "not witnessed");
   // Every property decided before the space was exhausted (all witnessed, say) is a definite answer.
   const decided = properties.every((p) => p.status !== "incomplete");
-  const verdict: Verdict = failed ? "violated" : outcome.complete || (decided && !outcome.limit) ? "holds" : "incomplete";
+  const verdict: Verdict = failed
+    ? "violated"
+    : outcome.complete || (decided && !outcome.limit)
+    ? "holds"
+    : "incomplete";
   const fired = new Map<string, number>(instance.actionNames.map((name) => [name, 0]));
   instance.actions.forEach((a, i) => fired.set(a.label.name, fired.get(a.label.name)! + outcome.fired[i]!));
   const actions = [...fired].map(([name, count]) => ({ name, fired: count }));
@@ -187,5 +193,6 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
     unfiredActions: actions.filter((a) => a.fired === 0).map((a) => a.name),
     properties,
     workers: outcome.workers,
+    ...(outcome.checkpoint ? { checkpoint: outcome.checkpoint } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { gates as allGates } from "../checks/mod.ts";
 import { models } from "../models/mod.ts";
 import { checkInstanceParallel, type CheckResult } from "./check.ts";
+import { identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
 import { describeExpectation, type GateResult, runGate } from "./gate_runner.ts";
 import { loadModel } from "./load_model.ts";
@@ -45,6 +46,12 @@ Commands:
       --stop-on-violation stop at the first violation instead of deciding every property
       --trace-dir DIR    where counterexamples go (default out/traces/<model>)
       --workers N        search threads (default: the number of cores)
+      --memory SIZE      memory budget such as 8G (default: 85% of available memory): levels spill to
+                         disk past a fifth of it; a run that cannot fit stops with a checkpoint
+      --checkpoint DIR   write checkpoints there (default out/checkpoints/<model>): every
+                         --checkpoint-every S seconds (default 300), on a memory stop and on Ctrl-C
+      --resume DIR       continue from the latest checkpoint in DIR (same model, parameters, --exact)
+      --spill-dir DIR    where spilled levels go (default out/spill)
       --json             print one JSON object
   replay MODEL TRACE.itf.json   check that a trace is a run of the model
       --set NAME=VALUE   parameters (default: the ones recorded in the trace)
@@ -83,6 +90,30 @@ function positiveNumber(name: string, text: string | undefined): number | undefi
     throw new InputError(`--${name} expects a positive number but got "${text}".`);
   }
   return n;
+}
+
+/** Most of the machine's available memory: the default budget. */
+function defaultMemoryBudget(): number {
+  try {
+    return Math.floor(Deno.systemMemoryInfo().available * 0.85);
+  } catch {
+    return Infinity; // no permission to read it: no budget
+  }
+}
+
+/** Parses 512M, 4G, 2.5GiB or a number of bytes. */
+function parseSize(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+  if (!match) throw new InputError(`--${name} expects a size such as 512M or 8G but got "${text}".`);
+  const unit = {
+    "": 1,
+    k: 2 ** 10,
+    m: 2 ** 20,
+    g: 2 ** 30,
+    t: 2 ** 40,
+  }[match[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
+  return Math.floor(Number(match[1]) * unit);
 }
 
 /** --workers N, or the number of cores. */
@@ -185,7 +216,9 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
     }
     tracePaths.set(result, paths);
     if (!values.json) {
-      const expectedViolation = Object.values(gate.expect).some((e) => typeof e === "object" || e === "not witnessed");
+      const expectedViolation = Object.values(gate.expect).some((e) =>
+        typeof e === "object" || e === "not witnessed"
+      );
       io.out(formatTable([[
         gate.name,
         result.result.verdict,
@@ -253,6 +286,11 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
       "stop-on-violation": { type: "boolean" },
       "trace-dir": { type: "string" },
       workers: { type: "string" },
+      memory: { type: "string" },
+      checkpoint: { type: "string" },
+      "checkpoint-every": { type: "string" },
+      resume: { type: "string" },
+      "spill-dir": { type: "string" },
       json: { type: "boolean" },
       progress: { type: "boolean" },
       debug: { type: "boolean" },
@@ -268,14 +306,55 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
   const maxDepth = values["max-depth"] === "0" ? 0 : positiveInt("max-depth", values["max-depth"]);
   const timeLimitSeconds = positiveNumber("time-limit", values["time-limit"]);
   const onProgress = progressReporter(wantsProgress(values.progress), io);
-  const result = await checkInstanceParallel(instance, ref, workers, {
-    exact: values.exact === true,
-    stopOnViolation: values["stop-on-violation"] === true,
-    ...(maxStates !== undefined ? { maxStates } : {}),
-    ...(maxDepth !== undefined ? { maxDepth } : {}),
-    ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
+  const exact = values.exact === true;
+  const checkpointEverySeconds = positiveNumber("checkpoint-every", values["checkpoint-every"]);
+  // A resumed run keeps writing checkpoints where it resumed from, unless told otherwise.
+  const checkpointDir = values.checkpoint ?? values.resume ?? `out/checkpoints/${instance.name}`;
+  const resume = values.resume === undefined
+    ? undefined
+    : await readCheckpoint(values.resume, identityOf(instance, exact));
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    io.err("hvcheck: interrupted; writing a checkpoint at the next segment boundary (Ctrl-C again to abort)");
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    interrupt.abort();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  let result: CheckResult;
+  try {
+    result = await checkInstanceParallel(instance, ref, workers, {
+      exact,
+      stopOnViolation: values["stop-on-violation"] === true,
+      memoryBytes: parseSize("memory", values.memory) ?? defaultMemoryBudget(),
+      spillDir: values["spill-dir"] ?? "out/spill",
+      checkpointDir,
+      ...(checkpointEverySeconds !== undefined ? { checkpointEverySeconds } : {}),
+      ...(resume ? { resume } : {}),
+      interrupted: () => interrupt.signal.aborted,
+      ...(maxStates !== undefined ? { maxStates } : {}),
+      ...(maxDepth !== undefined ? { maxDepth } : {}),
+      ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  } finally {
+    try {
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+    } catch {
+      // already removed by the first Ctrl-C
+    }
+  }
+  if (result.limit === "memory") {
+    io.err(
+      `hvcheck: the memory budget cannot hold this run; stopped after ${
+        formatCount(result.distinctStates)
+      } states` +
+        (result.checkpoint
+          ? `. Checkpoint: ${result.checkpoint} (resume with --resume ${checkpointDir} --memory SIZE)`
+          : ""),
+    );
+  } else if (result.limit === "interrupted" && result.checkpoint) {
+    io.err(`hvcheck: checkpoint written to ${result.checkpoint}; continue with --resume ${checkpointDir}`);
+  }
   const traceDir = values["trace-dir"] ?? `out/traces/${instance.name}`;
   const paths: Record<string, string> = {};
   for (const p of result.properties) {

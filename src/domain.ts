@@ -138,7 +138,9 @@ export function arrayOf<E extends Domain>(length: number | IndexSet, element: E)
     return Object.freeze({ kind: "array", length: length.size, element, indexedBy: length.name });
   }
   if (!Number.isSafeInteger(length) || (length as number) < 0) {
-    throw new RangeError(`Expected array length to be a natural number or an indexSet but found ${describe(length)}`);
+    throw new RangeError(
+      `Expected array length to be a natural number or an indexSet but found ${describe(length)}`,
+    );
   }
   assertDomain(element, "array element");
   return Object.freeze({ kind: "array", length: length as number, element });

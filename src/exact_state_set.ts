@@ -77,7 +77,13 @@ export class ExactStateSet implements VisitedSet {
   }
 
   snapshot(): VisitedSnapshot {
-    return { kind: "exact", table: this.#table, store: this.#store.data, width: this.#width };
+    return {
+      kind: "exact",
+      table: this.#table,
+      store: this.#store.data,
+      width: this.#width,
+      size: this.size,
+    };
   }
 
   touch(fp: Uint32Array): number {
@@ -99,7 +105,9 @@ export class ExactStateSet implements VisitedSet {
   }
 
   #allocate(capacity: number): Uint32Array {
-    return new Uint32Array(this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4));
+    return new Uint32Array(
+      this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4),
+    );
   }
 
   #grow(): void {

@@ -2,10 +2,11 @@
  * A set of 64-bit fingerprints in an open-addressing table (linear probing) of typed arrays.
  *
  * Slot i holds the fingerprint's two halves at `table[2i]` (high) and `table[2i+1]` (low); (0, 0) marks
- * an empty slot (fingerprint() never yields it). The home slot comes from the low half. The table
- * doubles and rehashes at load factor 0.75: measured on these machines, 0.75 instead of 0.5 cut memory
- * from 58 to 40 bytes per state at the same speed. 8 bytes per slot, so 10.7 bytes per state at the
- * worst point before a doubling and 5.3 right after it.
+ * an empty slot (fingerprint() never yields it). The home slot is the low half scaled to the capacity
+ * (`lo * capacity / 2^32`), so the capacity need not be a power of two. At load factor 0.75 the table
+ * grows by half and rehashes (measured on these machines, 0.75 instead of 0.5 cut memory from 58 to 40
+ * bytes per state at the same speed): 8 bytes per slot makes 10.7 bytes per state just before a growth
+ * and 16 right after it, where doubling would make 21.3.
  *
  * @module
  */
@@ -14,11 +15,16 @@ import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.t
 
 const MAX_LOAD = 0.75;
 
-/** Whether the fingerprint is in `table` (a power-of-two number of two-word slots). */
+/** The home slot of a fingerprint whose low half is `lo` in a table of `capacity` slots. */
+function home(lo: number, capacity: number): number {
+  return Math.floor(((lo >>> 0) * capacity) / 4294967296);
+}
+
+/** Whether the fingerprint is in `table` (two words per slot). */
 function tableHas(table: Uint32Array, fp: Uint32Array): boolean {
   const hi = fp[0]!, lo = fp[1]!;
-  const mask = (table.length >>> 1) - 1;
-  for (let slot = lo & mask;; slot = (slot + 1) & mask) {
+  const capacity = table.length >>> 1;
+  for (let slot = home(lo, capacity);; slot = slot + 1 === capacity ? 0 : slot + 1) {
     const h = table[slot << 1]!, l = table[(slot << 1) | 1]!;
     if (h === hi && l === lo) return true;
     if ((h | l) === 0) return false;
@@ -28,7 +34,7 @@ function tableHas(table: Uint32Array, fp: Uint32Array): boolean {
 /** Fingerprint-only visited set: no full states kept, so a collision can hide a state. */
 export class FingerprintSet implements VisitedSet {
   #table: Uint32Array;
-  #mask: number;
+  #capacity: number;
   #size = 0;
   #limit: number;
   readonly #shared: boolean;
@@ -36,20 +42,19 @@ export class FingerprintSet implements VisitedSet {
 
   constructor(initialCapacity = 1 << 16, options: { shared?: boolean } = {}) {
     this.#shared = options.shared ?? false;
-    let capacity = 1 << 4;
-    while (capacity < initialCapacity) capacity *= 2;
+    const capacity = Math.max(16, initialCapacity);
     this.#table = this.#allocate(capacity);
-    this.#mask = capacity - 1;
+    this.#capacity = capacity;
     this.#limit = Math.floor(capacity * MAX_LOAD);
   }
 
   /** A reader over another worker's set. */
   static reader(snapshot: VisitedSnapshot & { kind: "fingerprint" }): VisitedReader {
     const table = snapshot.table;
-    const mask = (table.length >>> 1) - 1;
+    const capacity = table.length >>> 1;
     return {
       has: (_words, _offset, fp) => tableHas(table, fp),
-      touch: (fp) => table[((fp[1]! & mask) << 1) | 1]!,
+      touch: (fp) => table[(home(fp[1]!, capacity) << 1) | 1]!,
     };
   }
 
@@ -66,7 +71,7 @@ export class FingerprintSet implements VisitedSet {
   }
 
   touch(fp: Uint32Array): number {
-    return this.#table[((fp[1]! & this.#mask) << 1) | 1]!;
+    return this.#table[(home(fp[1]!, this.#capacity) << 1) | 1]!;
   }
 
   has(_words: Uint32Array, _offset: number, fp: Uint32Array): boolean {
@@ -75,8 +80,8 @@ export class FingerprintSet implements VisitedSet {
 
   insert(_words: Uint32Array, _offset: number, fp: Uint32Array): boolean {
     const hi = fp[0]!, lo = fp[1]!;
-    const table = this.#table, mask = this.#mask;
-    for (let slot = lo & mask;; slot = (slot + 1) & mask) {
+    const table = this.#table, capacity = this.#capacity;
+    for (let slot = home(lo, capacity);; slot = slot + 1 === capacity ? 0 : slot + 1) {
       const at = slot << 1;
       const h = table[at]!, l = table[at | 1]!;
       if (h === hi && l === lo) return false;
@@ -96,19 +101,18 @@ export class FingerprintSet implements VisitedSet {
 
   #grow(): void {
     const old = this.#table;
-    const capacity = (this.#mask + 1) * 2;
+    const capacity = Math.ceil(this.#capacity * 1.5);
     const table = this.#allocate(capacity);
-    const mask = capacity - 1;
     for (let at = 0; at < old.length; at += 2) {
       const hi = old[at]!, lo = old[at + 1]!;
       if ((hi | lo) === 0) continue;
-      let slot = lo & mask;
-      while ((table[slot << 1]! | table[(slot << 1) | 1]!) !== 0) slot = (slot + 1) & mask;
+      let slot = home(lo, capacity);
+      while ((table[slot << 1]! | table[(slot << 1) | 1]!) !== 0) slot = slot + 1 === capacity ? 0 : slot + 1;
       table[slot << 1] = hi;
       table[(slot << 1) | 1] = lo;
     }
     this.#table = table;
-    this.#mask = mask;
+    this.#capacity = capacity;
     this.#limit = Math.floor(capacity * MAX_LOAD);
   }
 }

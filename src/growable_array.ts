@@ -66,7 +66,9 @@ export class GrowableUint32Array {
   }
 
   #allocate(capacity: number): Uint32Array {
-    return new Uint32Array(this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4));
+    return new Uint32Array(
+      this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4),
+    );
   }
 
   #grow(needed: number): void {

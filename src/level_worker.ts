@@ -103,6 +103,12 @@ export interface InsertTask {
   readonly witnesses: readonly number[];
 }
 
+/** What restoring a shard from a checkpoint needs. */
+export interface RestoreTask {
+  /** Fingerprint pairs, or packed states in exact mode. */
+  readonly visited: Uint32Array;
+}
+
 /** What the insert phase reports. */
 export interface InsertReport {
   /** New states in key order: W words, parent, action. */
@@ -136,7 +142,11 @@ export class LevelWorker {
 
   constructor(instance: ModelInstance, index: number, count: number, options: { exact?: boolean } = {}) {
     if (instance.actions.length >= MAX_ACTION_INSTANCES) {
-      throw new InputError(`Model ${instance.name} has ${instance.actions.length} action instances; at most ${MAX_ACTION_INSTANCES - 1} are supported.`);
+      throw new InputError(
+        `Model ${instance.name} has ${instance.actions.length} action instances; at most ${
+          MAX_ACTION_INSTANCES - 1
+        } are supported.`,
+      );
     }
     const shared = count > 1;
     this.#instance = instance;
@@ -164,12 +174,40 @@ export class LevelWorker {
     return this.#shard;
   }
 
+  /**
+   * Refills this worker's shard from a checkpoint's visited states (fingerprint pairs, or packed
+   * states in exact mode), keeping those it owns.
+   */
+  restore(task: RestoreTask): InsertReport {
+    const fp = this.#fp, width = this.#width, count = this.#count, index = this.#index;
+    const data = task.visited;
+    const exact = !this.#shard.lossy;
+    const step = exact ? width : 2;
+    for (let at = 0; at < data.length; at += step) {
+      if (exact) fingerprint(data, at, width, fp);
+      else {
+        fp[0] = data[at]!;
+        fp[1] = data[at + 1]!;
+      }
+      if (count === 1 || (fp[0]! >>> 0) % count === index) this.#shard.insert(data, at, fp);
+    }
+    return {
+      added: { data: new Uint32Array(0), length: 0 },
+      findings: [],
+      shard: this.#shard.snapshot(),
+      shardSize: this.#shard.size,
+      shardBytes: this.#shard.bytes,
+    };
+  }
+
   /** Readers of every shard: this worker's own, and the others' shared buffers. */
   #readers(shards: readonly VisitedSnapshot[] | undefined): VisitedReader[] {
     return Array.from({ length: this.#count }, (_, i) => {
       if (i === this.#index || !shards) return this.#shard;
       const snapshot = shards[i]!;
-      return snapshot.kind === "fingerprint" ? FingerprintSet.reader(snapshot) : ExactStateSet.reader(snapshot);
+      return snapshot.kind === "fingerprint"
+        ? FingerprintSet.reader(snapshot)
+        : ExactStateSet.reader(snapshot);
     });
   }
 

@@ -94,7 +94,13 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
       throw new TypeError(`Expected parameter ${key} of action ${name} to be a scalar domain`);
     }
   }
-  return Object.freeze({ name, params, guard: spec.guard, effect: spec.effect, background: spec.background === true });
+  return Object.freeze({
+    name,
+    params,
+    guard: spec.guard,
+    effect: spec.effect,
+    background: spec.background === true,
+  });
 }
 
 /** The integer domain `0..n-1`, for indexing arrays of length n. */

@@ -49,7 +49,11 @@ class WorkerPool {
         worker.onmessage = (event: MessageEvent<WorkerReply>) => {
           const reply = event.data;
           if (reply.type === "error") {
-            reject(reply.input ? new InputError(reply.message) : new Error(`Worker ${i}: ${reply.message}\n${reply.stack}`));
+            reject(
+              reply.input
+                ? new InputError(reply.message)
+                : new Error(`Worker ${i}: ${reply.message}\n${reply.stack}`),
+            );
           } else resolve(reply.type === "report" ? reply.report : undefined);
         };
         worker.onerror = (event) => {
@@ -68,7 +72,9 @@ class WorkerPool {
 
 /** Reads every shard: a state lives in the shard its fingerprint names. */
 export function shardedReader(shards: readonly VisitedSnapshot[]): VisitedReader {
-  const readers = shards.map((s) => s.kind === "fingerprint" ? FingerprintSet.reader(s) : ExactStateSet.reader(s));
+  const readers = shards.map((s) =>
+    s.kind === "fingerprint" ? FingerprintSet.reader(s) : ExactStateSet.reader(s)
+  );
   const of = (fp: Uint32Array) => readers[(fp[0]! >>> 0) % readers.length]!;
   return { has: (words, offset, fp) => of(fp).has(words, offset, fp), touch: (fp) => of(fp).touch(fp) };
 }
@@ -94,8 +100,10 @@ export async function searchParallel(
     let step = loop.next();
     while (!step.done) {
       const request = step.value;
-      const reports = await pool.all(request.tasks.map((task) => ({ type: request.phase, task }) as WorkerRequest));
-      if (request.phase === "insert") shards = (reports as { shard: VisitedSnapshot }[]).map((r) => r.shard);
+      const reports = await pool.all(
+        request.tasks.map((task) => ({ type: request.phase, task }) as WorkerRequest),
+      );
+      if (request.phase !== "expand") shards = (reports as { shard: VisitedSnapshot }[]).map((r) => r.shard);
       step = loop.next(reports as unknown as PhaseReply);
     }
     return step.value;

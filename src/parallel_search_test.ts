@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type CheckResult, checkInstance, checkInstanceParallel } from "./check.ts";
+import { checkInstance, checkInstanceParallel, type CheckResult } from "./check.ts";
 import { InputError } from "./errors.ts";
 import { instantiate, type Model } from "./model.ts";
 import { models } from "../models/mod.ts";
@@ -12,7 +12,12 @@ function essence(r: CheckResult) {
     transitions: r.transitions,
     depth: r.depth,
     actions: r.actions,
-    properties: r.properties.map((p) => ({ name: p.name, status: p.status, length: p.traceLength, trace: p.trace })),
+    properties: r.properties.map((p) => ({
+      name: p.name,
+      status: p.status,
+      length: p.traceLength,
+      trace: p.trace,
+    })),
   };
 }
 
@@ -60,6 +65,7 @@ Deno.test("a model error inside a worker thread is reported as bad input", async
   const instance = instantiate(outOfRange as unknown as Model);
   await assert.rejects(
     () => checkInstanceParallel(instance, { module: url, exportName: "outOfRange" }, 2),
-    (e: unknown) => e instanceof InputError && /action inc at depth 2, set a value outside its domain/.test(e.message),
+    (e: unknown) =>
+      e instanceof InputError && /action inc at depth 2, set a value outside its domain/.test(e.message),
   );
 });

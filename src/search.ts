@@ -16,6 +16,7 @@
  */
 
 import { InputError } from "./errors.ts";
+import { ChunkedArray } from "./chunked_array.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
 import {
@@ -28,10 +29,13 @@ import {
   LevelWorker,
   NO_PARENT,
   type Records,
+  type RestoreTask,
 } from "./level_worker.ts";
+import { identityOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
+import { FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView, StateValueError } from "./state_view.ts";
-import type { VisitedReader, VisitedSnapshot } from "./visited_set.ts";
+import { forEachEntry, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
 
 export { type Finding, NO_PARENT } from "./level_worker.ts";
 
@@ -54,6 +58,23 @@ export interface SearchOptions extends SearchLimits {
   /** Called every `progressIntervalSeconds` (default 2) while the search runs. */
   readonly onProgress?: (progress: Progress) => void;
   readonly progressIntervalSeconds?: number;
+  /** Memory budget in bytes: the frontier spills past a fifth of it; the run stops before exceeding it. */
+  readonly memoryBytes?: number;
+  /** Bytes of each BFS level kept in memory before it spills (default: a fifth of the budget). */
+  readonly frontierMemoryBytes?: number;
+  /** States expanded per phase (default 2^18); a checkpoint can be taken between any two. */
+  readonly segmentStates?: number;
+  /** Directory for spilled frontier chunks (default: the system's temporary directory). */
+  readonly spillDir?: string;
+  /** Write checkpoints into this directory (every `checkpointEverySeconds`, on a limit, on interrupt). */
+  readonly checkpointDir?: string;
+  readonly checkpointEverySeconds?: number;
+  /** Also write a checkpoint when the search ends. */
+  readonly checkpointFinal?: boolean;
+  /** A checkpoint to continue from (read with readCheckpoint). */
+  readonly resume?: SearchState;
+  /** Polled between segments: true stops the run with a checkpoint (SIGINT). */
+  readonly interrupted?: () => boolean;
 }
 
 /** A snapshot of a running search. */
@@ -61,14 +82,19 @@ export interface Progress {
   readonly distinctStates: number;
   readonly transitions: number;
   readonly depth: number;
+  /** States waiting to be expanded (this level's rest and the next level so far). */
   readonly queue: number;
+  /** Of those, how many are spilled to disk. */
+  readonly spilledStates: number;
   readonly seconds: number;
   readonly statesPerSecond: number;
   readonly memoryBytes: number;
+  readonly memoryBudget: number;
+  readonly collisionProbability: number;
 }
 
 /** Which limit stopped the search, if any. */
-export type LimitHit = "max-states" | "max-depth" | "time" | undefined;
+export type LimitHit = "max-states" | "max-depth" | "time" | "memory" | "interrupted" | undefined;
 
 /** The raw outcome of a search: counts, findings, and what trace rebuilding needs. */
 export interface SearchOutcome {
@@ -82,8 +108,8 @@ export interface SearchOutcome {
   /** Findings per property index (the model's properties, then deadlock last when enabled). */
   readonly findings: readonly (Finding | undefined)[];
   readonly fired: readonly number[];
-  readonly parents: GrowableUint32Array;
-  readonly actionsTaken: GrowableUint32Array;
+  readonly parents: ChunkedArray;
+  readonly actionsTaken: ChunkedArray;
   /** Reads the visited states (all shards). */
   readonly visited: VisitedReader;
   /** Whether a fingerprint collision could have hidden a state. */
@@ -92,18 +118,26 @@ export interface SearchOutcome {
   readonly storeBytes: number;
   readonly peakMemoryBytes: number;
   readonly workers: number;
+  /** The last checkpoint written, if any. */
+  readonly checkpoint?: string;
 }
 
 /** One phase for every worker. */
 export type PhaseRequest =
   | { readonly phase: "expand"; readonly tasks: readonly ExpandTask[] }
-  | { readonly phase: "insert"; readonly tasks: readonly InsertTask[] };
+  | { readonly phase: "insert"; readonly tasks: readonly InsertTask[] }
+  | { readonly phase: "restore"; readonly tasks: readonly RestoreTask[] };
 
 /** The workers' reports, in worker order. */
 export type PhaseReply = readonly ExpandReport[] | readonly InsertReport[];
 
 /** Turns a throw in model code (or a value outside a domain) into a one-paragraph InputError. */
-export function modelFailure(instance: ModelInstance, where: string, depth: number, error: unknown): InputError {
+export function modelFailure(
+  instance: ModelInstance,
+  where: string,
+  depth: number,
+  error: unknown,
+): InputError {
   if (error instanceof InputError) return error;
   const message = error instanceof StateValueError
     ? `set a value outside its domain: ${error.message}`
@@ -115,9 +149,15 @@ function sampleMemory(): number {
   return Deno.memoryUsage().rss;
 }
 
+/** States expanded per phase: bounds the successor batches whatever the level's size. */
+const SEGMENT_STATES = 1 << 18;
+
 /**
  * The level loop. Yields each phase's tasks, receives the workers' reports; returns the outcome.
- * `workers` is the number of shards and slices.
+ * `workers` is the number of shards and slices. A level is expanded in segments of at most
+ * SEGMENT_STATES states, each a full expand-insert-merge round: segments are consecutive in key order,
+ * so this changes nothing in the result, and it bounds the memory of the successor batches and lets a
+ * checkpoint be taken between any two segments.
  */
 export function* coordinate(
   instance: ModelInstance,
@@ -133,16 +173,36 @@ export function* coordinate(
   const findings: (Finding | undefined)[] = new Array(properties.length + (instance.deadlock ? 1 : 0));
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
-  const deadline = options.timeLimitSeconds === undefined ? Infinity : Date.now() + options.timeLimitSeconds * 1000;
+  const deadline = options.timeLimitSeconds === undefined
+    ? Infinity
+    : Date.now() + options.timeLimitSeconds * 1000;
   const progressEvery = (options.progressIntervalSeconds ?? 2) * 1000;
-  const parents = new GrowableUint32Array();
-  const actionsTaken = new GrowableUint32Array();
+  const budget = options.memoryBytes ?? Infinity;
+  const checkpointEvery = (options.checkpointEverySeconds ?? 300) * 1000;
+  const parents = new ChunkedArray();
+  const actionsTaken = new ChunkedArray(Math.max(instance.actions.length, instance.inits.length));
   const fired = new Array<number>(instance.actions.length).fill(0);
   const shared = workers > 1;
   let shards: VisitedSnapshot[] | undefined;
-  let storeBytes = 0;
+  let shardBytes = 0;
+  let shardSizes: number[] = [];
   let peakMemory = sampleMemory();
   let lastProgress = started;
+  let lastCheckpoint = started;
+  let checkpointPath: string | undefined;
+  let spillDir: string | undefined;
+  const newStore = () =>
+    new FrontierStore(stride, {
+      shared,
+      // The frontier keeps a fifth of the budget in memory; the rest of a level spills to disk.
+      memoryLimit: options.frontierMemoryBytes ??
+        (Number.isFinite(budget) ? Math.max(1 << 20, budget / 5) : Infinity),
+      spillDir: () =>
+        spillDir ??= Deno.makeTempDirSync({
+          prefix: "hvcheck-spill-",
+          ...(options.spillDir !== undefined ? { dir: options.spillDir } : {}),
+        }),
+    });
 
   const undecided = (kind: string) =>
     properties.flatMap((p, i) => (p.kind === kind && findings[i] === undefined ? [i] : []));
@@ -156,49 +216,35 @@ export function* coordinate(
   };
   const violationFound = () =>
     findings.some((f, i) => f !== undefined && (i === deadlockIndex || properties[i]!.kind !== "sometimes"));
-  const allDecided = () => findings.length > 0 && [...findings.keys()].every((i) => findings[i] !== undefined);
+  const allDecided = () =>
+    findings.length > 0 && [...findings.keys()].every((i) => findings[i] !== undefined);
 
-  // Level 0: the initial states, routed to their shards as if a virtual root had produced them.
-  const inboxes = Array.from({ length: workers }, () => new GrowableUint32Array(64, { shared }));
-  const initWords = new Uint32Array(width);
-  const initView = createView(initWords, instance.shape);
-  const fp = new Uint32Array(2);
-  instance.inits.forEach((init, k) => {
-    initWords.fill(0);
-    try {
-      init(initView, instance.params);
-    } catch (error) {
-      throw modelFailure(instance, `init${instance.inits.length > 1 ? ` #${k}` : ""}`, 0, error);
-    }
-    instance.canonicalize?.(initWords);
-    fingerprint(initWords, 0, width, fp);
-    const inbox = inboxes[workers === 1 ? 0 : (fp[0]! >>> 0) % workers]!;
-    inbox.pushWords(initWords, 0, width);
-    inbox.pushWords(fp, 0, 2);
-    inbox.push(NO_PARENT);
-    inbox.push(k);
-  });
-  let frontier: Records = { data: new Uint32Array(0), length: 0 };
-  let distinct = 0, transitions = 0, depth = 0, levelFirstId = 0;
+  let current = newStore(), next = newStore();
+  let distinct = 0, transitions = 0, depth = 0;
+  let currentFirstId = 0, nextFirstId = 0;
+  let secondsBefore = 0;
   let limit: LimitHit;
   let stopped = false;
 
-  /** Inserts the inboxes and merges the new states into the next level (cut short by maxStates). */
-  function* insertLevel(perShard: Records[][], levelDepth: number): Generator<PhaseRequest, void, PhaseReply> {
+  /** Inserts the inboxes and appends the new states, merged by key, to the next level. */
+  function* insertSegment(
+    perShard: Records[][],
+    levelDepth: number,
+  ): Generator<PhaseRequest, void, PhaseReply> {
     const invariants = undecided("always"), witnesses = undecided("sometimes");
     const reports = (yield {
       phase: "insert",
       tasks: perShard.map((inboxes) => ({ inboxes, depth: levelDepth, invariants, witnesses })),
     }) as readonly InsertReport[];
     shards = reports.map((r) => r.shard);
-    storeBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+    shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+    shardSizes = reports.map((r) => r.shardSize);
     decideFirst(reports.flatMap((r) => r.findings));
     // Merge the shards' new states by key: the order a sequential search would have found them in.
     const lists = reports.map((r) => r.added);
     const total = lists.reduce((sum, l) => sum + l.length / stride, 0);
     const room = Math.min(total, maxStates - distinct);
     if (room < total) limit = "max-states";
-    const merged = new GrowableUint32Array(Math.max(16, room * stride), { shared });
     const heads = lists.map(() => 0);
     for (let n = 0; n < room; n++) {
       let best = -1, bestKey = Infinity;
@@ -212,83 +258,207 @@ export function* coordinate(
           best = s;
         }
       }
-      const data = lists[best]!.data, at = heads[best]!++ * stride;
-      merged.pushWords(data, at, stride);
-      parents.push(data[at + width]!);
-      actionsTaken.push(data[at + width + 1]!);
+      const data = lists[best]!.data, record = heads[best]!++;
+      next.append(data, record, 1);
+      parents.push(data[record * stride + width]!);
+      actionsTaken.push(data[record * stride + width + 1]!);
     }
-    levelFirstId = distinct;
     distinct += room;
-    frontier = { data: merged.data, length: merged.length };
   }
 
-  yield* insertLevel(inboxes.map((inbox) => [{ data: inbox.data, length: inbox.length }]), 0);
+  const state = (): SearchState => {
+    const all = (array: ChunkedArray) => {
+      const out = new Uint32Array(array.length);
+      for (let i = 0; i < array.length; i++) out[i] = array.get(i);
+      return out;
+    };
+    const entryWords = options.exact ? width : 2;
+    const visited = new Uint32Array(shardSizes.reduce((sum, n) => sum + n, 0) * entryWords);
+    let at = 0;
+    for (const shard of shards ?? []) {
+      forEachEntry(shard, (words, offset) => {
+        for (let w = 0; w < entryWords; w++) visited[at++] = words[offset + w]!;
+      }, (words, offset, out) => fingerprint(words, offset, width, out));
+    }
+    return {
+      distinct,
+      transitions,
+      depth,
+      currentFirstId,
+      nextFirstId,
+      seconds: secondsBefore + (performance.now() - started) / 1000,
+      findings: findings.map((f) => f ?? null),
+      fired,
+      parents: all(parents),
+      actions: all(actionsTaken),
+      visited,
+      current: current.all(),
+      next: next.all(),
+    };
+  };
+  const checkpoint = () => {
+    if (options.checkpointDir === undefined) return;
+    checkpointPath = writeCheckpoint(
+      options.checkpointDir,
+      identityOf(instance, options.exact === true),
+      state(),
+    );
+    lastCheckpoint = performance.now();
+  };
 
-  while (frontier.length > 0 && limit === undefined && !stopped) {
-    const levelSize = frontier.length / stride;
+  if (options.resume) {
+    // Continue where a checkpoint stopped: counters, findings, per-state arrays, shards, levels.
+    const saved = options.resume;
+    distinct = saved.distinct;
+    transitions = saved.transitions;
+    depth = saved.depth;
+    currentFirstId = saved.currentFirstId;
+    nextFirstId = saved.nextFirstId;
+    secondsBefore = saved.seconds;
+    saved.findings.forEach((f, i) => findings[i] = f ?? undefined);
+    saved.fired.forEach((n, a) => fired[a] = n);
+    saved.parents.forEach((p) => parents.push(p));
+    saved.actions.forEach((a) => actionsTaken.push(a));
+    current.append(saved.current, 0, saved.current.length / stride);
+    next.append(saved.next, 0, saved.next.length / stride);
+    const reports = (yield {
+      phase: "restore",
+      tasks: Array.from({ length: workers }, () => ({ visited: saved.visited })),
+    }) as readonly InsertReport[];
+    shards = reports.map((r) => r.shard);
+    shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+    shardSizes = reports.map((r) => r.shardSize);
+  } else {
+    // Level 0: the initial states, routed to their shards as if a virtual root had produced them.
+    const inboxes = Array.from({ length: workers }, () => new GrowableUint32Array(64, { shared }));
+    const initWords = new Uint32Array(width);
+    const initView = createView(initWords, instance.shape);
+    const fp = new Uint32Array(2);
+    instance.inits.forEach((init, k) => {
+      initWords.fill(0);
+      try {
+        init(initView, instance.params);
+      } catch (error) {
+        throw modelFailure(instance, `init${instance.inits.length > 1 ? ` #${k}` : ""}`, 0, error);
+      }
+      instance.canonicalize?.(initWords);
+      fingerprint(initWords, 0, width, fp);
+      const inbox = inboxes[workers === 1 ? 0 : (fp[0]! >>> 0) % workers]!;
+      inbox.pushWords(initWords, 0, width);
+      inbox.pushWords(fp, 0, 2);
+      inbox.push(NO_PARENT);
+      inbox.push(k);
+    });
+    yield* insertSegment(inboxes.map((inbox) => [{ data: inbox.data, length: inbox.length }]), 0);
+    [current, next] = [next, current];
+    nextFirstId = distinct;
+  }
+
+  levels: while ((current.length > 0 || next.length > 0) && limit === undefined && !stopped) {
     const atDepthLimit = depth >= maxDepth;
-    const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
-    const transitionChecks = undecided("transition");
-    const slice = Math.ceil(levelSize / workers);
-    const expandReports = (yield {
-      phase: "expand",
-      tasks: Array.from({ length: workers }, (_, w): ExpandTask => ({
-        frontier,
-        from: Math.min(levelSize, w * slice),
-        to: Math.min(levelSize, (w + 1) * slice),
-        firstId: levelFirstId,
-        depth,
-        atDepthLimit,
-        transitionChecks,
-        checkDeadlock,
-        deadline,
-        ...(shards ? { shards } : {}),
-      })),
-    }) as readonly ExpandReport[];
-    for (const r of expandReports) {
-      transitions += r.transitions;
-      r.fired.forEach((n, a) => fired[a]! += n);
+    for (const segment of current.segments(options.segmentStates ?? SEGMENT_STATES)) {
+      const segmentSize = segment.length / stride;
+      const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
+      const transitionChecks = undecided("transition");
+      const slice = Math.ceil(segmentSize / workers);
+      const expandReports = (yield {
+        phase: "expand",
+        tasks: Array.from({ length: workers }, (_, w): ExpandTask => ({
+          frontier: segment,
+          from: Math.min(segmentSize, w * slice),
+          to: Math.min(segmentSize, (w + 1) * slice),
+          firstId: currentFirstId,
+          depth,
+          atDepthLimit,
+          transitionChecks,
+          checkDeadlock,
+          deadline,
+          ...(shards ? { shards } : {}),
+        })),
+      }) as readonly ExpandReport[];
+      for (const r of expandReports) {
+        transitions += r.transitions;
+        r.fired.forEach((n, a) => fired[a]! += n);
+      }
+      decideFirst(expandReports.flatMap((r) => r.findings));
+      const deadlocked = expandReports.map((r) => r.deadlock).filter((id) => id >= 0);
+      if (deadlocked.length && findings[deadlockIndex] === undefined) {
+        const id = Math.min(...deadlocked);
+        findings[deadlockIndex] = {
+          property: deadlockIndex,
+          parent: parents.get(id),
+          action: actionsTaken.get(id),
+          length: depth,
+        };
+      }
+      if (expandReports.some((r) => r.timedOut) || Date.now() > deadline) {
+        limit = "time";
+        break levels;
+      }
+      if (atDepthLimit) {
+        if (expandReports.some((r) => r.depthLimitHit)) limit = "max-depth";
+        currentFirstId += segmentSize;
+        continue;
+      }
+      const perShard = Array.from({ length: workers }, (_, s) => expandReports.map((r) => r.outboxes[s]!));
+      yield* insertSegment(perShard, depth + 1);
+      currentFirstId += segmentSize;
+      current.dropSegment(segmentSize);
+      if (limit !== undefined) break levels;
+
+      const memory = sampleMemory();
+      peakMemory = Math.max(peakMemory, memory);
+      // The next doubling of the per-state arrays and growth of the visited shards must still fit.
+      const growth = shardBytes * 1.5 + (parents.bytes + actionsTaken.bytes) * 0.1;
+      if (memory + growth > budget) {
+        limit = "memory";
+        checkpoint();
+        break levels;
+      }
+      if (options.interrupted?.()) {
+        limit = "interrupted";
+        checkpoint();
+        break levels;
+      }
+      const now = performance.now();
+      if (options.checkpointDir !== undefined && now - lastCheckpoint >= checkpointEvery) checkpoint();
+      if (options.onProgress && now - lastProgress >= progressEvery) {
+        lastProgress = now;
+        const seconds = secondsBefore + (now - started) / 1000;
+        const usage = next.usage;
+        options.onProgress({
+          distinctStates: distinct,
+          transitions,
+          depth,
+          queue: current.length + next.length,
+          spilledStates: usage.spilledStates + current.usage.spilledStates,
+          seconds,
+          statesPerSecond: distinct / seconds,
+          memoryBytes: memory,
+          memoryBudget: budget,
+          collisionProbability: options.exact ? 0 : (distinct * (distinct - 1)) / 2 ** 65,
+        });
+      }
     }
-    decideFirst(expandReports.flatMap((r) => r.findings));
-    const deadlocked = expandReports.map((r) => r.deadlock).filter((id) => id >= 0);
-    if (deadlocked.length && findings[deadlockIndex] === undefined) {
-      const id = Math.min(...deadlocked);
-      findings[deadlockIndex] = { property: deadlockIndex, parent: parents.get(id), action: actionsTaken.get(id), length: depth };
-    }
-    if (expandReports.some((r) => r.timedOut) || Date.now() > deadline) {
-      limit = "time";
-      break;
-    }
-    if (atDepthLimit) {
-      if (expandReports.some((r) => r.depthLimitHit)) limit = "max-depth";
-      break;
-    }
-    const perShard = Array.from({ length: workers }, (_, s) => expandReports.map((r) => r.outboxes[s]!));
-    yield* insertLevel(perShard, depth + 1);
-    if (frontier.length > 0) depth++;
-    peakMemory = Math.max(peakMemory, sampleMemory());
-    if (allDecided() || (options.stopOnViolation && violationFound())) stopped = frontier.length > 0;
-    const now = performance.now();
-    if (options.onProgress && now - lastProgress >= progressEvery) {
-      lastProgress = now;
-      const seconds = (now - started) / 1000;
-      options.onProgress({
-        distinctStates: distinct,
-        transitions,
-        depth,
-        queue: frontier.length / stride,
-        seconds,
-        statesPerSecond: distinct / seconds,
-        memoryBytes: peakMemory,
-      });
-    }
+    if (atDepthLimit) break;
+    // The level is done: the next one becomes current.
+    current.dispose();
+    [current, next] = [next, newStore()];
+    currentFirstId = nextFirstId;
+    nextFirstId = distinct;
+    if (current.length > 0) depth++;
+    if (allDecided() || (options.stopOnViolation && violationFound())) stopped = current.length > 0;
   }
+  if (limit === undefined && options.checkpointDir !== undefined && options.checkpointFinal) checkpoint();
+  current.dispose();
+  next.dispose();
+  if (spillDir) Deno.removeSync(spillDir, { recursive: true });
   peakMemory = Math.max(peakMemory, sampleMemory());
   return {
     distinctStates: distinct,
     transitions,
     depth,
-    seconds: (performance.now() - started) / 1000,
+    seconds: secondsBefore + (performance.now() - started) / 1000,
     complete: !stopped && limit === undefined,
     limit,
     findings,
@@ -297,23 +467,27 @@ export function* coordinate(
     actionsTaken,
     visited: shardReader(),
     lossy: !options.exact,
-    storeBytes: storeBytes + parents.bytes + actionsTaken.bytes,
+    storeBytes: shardBytes + parents.bytes + actionsTaken.bytes,
     peakMemoryBytes: peakMemory,
     workers,
+    ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
   };
 }
 
 /** Breadth-first search of `instance` in the calling thread (one worker, the N=1 case of the loop). */
 export function search(instance: ModelInstance, options: SearchOptions = {}): SearchOutcome {
   const worker = new LevelWorker(instance, 0, 1, options.exact ? { exact: true } : {});
-  const failure = (where: string, depth: number, error: unknown) => modelFailure(instance, where, depth, error);
+  const failure = (where: string, depth: number, error: unknown) =>
+    modelFailure(instance, where, depth, error);
   const loop = coordinate(instance, options, 1, () => worker.shard);
   let step = loop.next();
   while (!step.done) {
     const request = step.value;
     const reply: PhaseReply = request.phase === "expand"
       ? request.tasks.map((task) => worker.expand(task, failure))
-      : request.tasks.map((task) => worker.insert(task, failure));
+      : request.phase === "insert"
+      ? request.tasks.map((task) => worker.insert(task, failure))
+      : request.tasks.map((task) => worker.restore(task));
     step = loop.next(reply);
   }
   return step.value;

@@ -25,7 +25,8 @@ export type WorkerRequest =
     readonly exact: boolean;
   }
   | { readonly type: "expand"; readonly task: Parameters<LevelWorker["expand"]>[0] }
-  | { readonly type: "insert"; readonly task: Parameters<LevelWorker["insert"]>[0] };
+  | { readonly type: "insert"; readonly task: Parameters<LevelWorker["insert"]>[0] }
+  | { readonly type: "restore"; readonly task: Parameters<LevelWorker["restore"]>[0] };
 
 let worker: LevelWorker | undefined;
 let fail: (where: string, depth: number, error: unknown) => Error = (_w, _d, e) => e as Error;
@@ -46,6 +47,9 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         return;
       case "insert":
         self.postMessage({ type: "report", report: worker!.insert(request.task, fail) });
+        return;
+      case "restore":
+        self.postMessage({ type: "report", report: worker!.restore(request.task) });
         return;
     }
   } catch (error) {

@@ -199,7 +199,9 @@ function scalarArrayClass(shape: ArrayShape): ScalarArrayClass {
       }
       includes(v) { return this.indexOf(v) >= 0; }
       forEach(f) { for (let i = 0; i < ${length}; i++) f(${decodeSource(element.domain, raw)}, i); }
-      map(f) { const out = []; for (let i = 0; i < ${length}; i++) out.push(f(${decodeSource(element.domain, raw)}, i)); return out; }
+      map(f) { const out = []; for (let i = 0; i < ${length}; i++) out.push(f(${
+      decodeSource(element.domain, raw)
+    }, i)); return out; }
       toArray() { const out = []; for (let i = 0; i < ${length}; i++) out.push(this.get(i)); return out; }
     }`,
   );

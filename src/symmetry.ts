@@ -111,7 +111,12 @@ function usedSets(domain: Domain, out: Map<string, number>, where: string): void
   }
 }
 
-function analyse(domain: RecordDomain, shape: RecordShape, symmetric: readonly string[], where: string): Analysis {
+function analyse(
+  domain: RecordDomain,
+  shape: RecordShape,
+  symmetric: readonly string[],
+  where: string,
+): Analysis {
   const used = new Map<string, number>();
   usedSets(domain, used, where);
   const sets: SymmetricSet[] = [];
@@ -156,11 +161,17 @@ function analyse(domain: RecordDomain, shape: RecordShape, symmetric: readonly s
     for (let i = 0; i < s.length; i++) {
       const w = s.element.small ? word + ((i / s.perWord) | 0) : word + i * s.elementWords;
       const sh = s.element.small ? shift + (i % s.perWord) * s.element.size : shift;
-      walk(array.element, s.element, w, sh, symmetricSet === undefined ? path : [...path, {
-        set: symmetricSet,
-        index: i,
-        stride,
-      }]);
+      walk(
+        array.element,
+        s.element,
+        w,
+        sh,
+        symmetricSet === undefined ? path : [...path, {
+          set: symmetricSet,
+          index: i,
+          stride,
+        }],
+      );
     }
   };
   walk(domain, shape, 0, 0, []);
@@ -644,7 +655,12 @@ export function checkSymmetry(
               );
             }
           }
-          for (const [name, f] of [["terminal", instance.terminal], ["withinBoundary", instance.withinBoundary]] as const) {
+          for (
+            const [name, f] of [["terminal", instance.terminal], [
+              "withinBoundary",
+              instance.withinBoundary,
+            ]] as const
+          ) {
             if (!f) continue;
             other.set(w);
             const x = f(otherView);

@@ -50,7 +50,11 @@ export class ReplayError extends InputError {
  * The path to the state that `action` reaches from state `parent` (an initial state when `parent` is
  * NO_PARENT, `action` then being the init's index): which init it starts from and the action indices.
  */
-function pathTo(outcome: SearchOutcome, parent: number, action: number): { initIndex: number; actions: number[] } {
+function pathTo(
+  outcome: SearchOutcome,
+  parent: number,
+  action: number,
+): { initIndex: number; actions: number[] } {
   if (parent === NO_PARENT) return { initIndex: action, actions: [] };
   const actions: number[] = [action];
   let id = parent;
@@ -147,7 +151,9 @@ function concreteTrace(
     before.set(canonical[i]!);
     if (!apply(act, i)) {
       throw new ReplayError(
-        `Replaying model ${instance.name}: action ${act.text} is not enabled at step ${i + 1}; the model is ` +
+        `Replaying model ${instance.name}: action ${act.text} is not enabled at step ${
+          i + 1
+        }; the model is ` +
           `nondeterministic (its guards depend on something outside the state).`,
         i + 1,
       );
@@ -189,7 +195,9 @@ function concreteTrace(
     if (!taken) {
       throw new ReplayError(
         `Rebuilding a concrete trace of model ${instance.name} under symmetry reduction: no action leads ` +
-          `from state #${i} into the orbit the search reached${last ? ` while violating ${violated.name}` : ""}. ` +
+          `from state #${i} into the orbit the search reached${
+            last ? ` while violating ${violated.name}` : ""
+          }. ` +
           `The model is not symmetric in ${
             declaredSymmetry(instance.model.spec, instance.params).join(", ")
           } (an action, an initial state or a property singles out some element; see checkSymmetry).`,

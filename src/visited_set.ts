@@ -46,4 +46,33 @@ export type VisitedSnapshot =
     readonly table: Uint32Array;
     readonly store: Uint32Array;
     readonly width: number;
+    /** States in `store` (the rest of it is spare capacity). */
+    readonly size: number;
   };
+
+/**
+ * Calls `f` on every state of a snapshot: its words (for an exact set) at `offset` and fingerprint.
+ * Fingerprint sets give no words; `fingerprint` is recomputed from the words of exact sets by `f`'s
+ * caller when needed.
+ */
+export function forEachEntry(
+  snapshot: VisitedSnapshot,
+  f: (words: Uint32Array, offset: number, fp: Uint32Array) => void,
+  fingerprintOf: (words: Uint32Array, offset: number, out: Uint32Array) => void,
+): void {
+  const fp = new Uint32Array(2);
+  if (snapshot.kind === "fingerprint") {
+    const table = snapshot.table;
+    for (let at = 0; at < table.length; at += 2) {
+      if ((table[at]! | table[at + 1]!) === 0) continue;
+      fp[0] = table[at]!;
+      fp[1] = table[at + 1]!;
+      f(table, at, fp);
+    }
+    return;
+  }
+  for (let id = 0; id < snapshot.size; id++) {
+    fingerprintOf(snapshot.store, id * snapshot.width, fp);
+    f(snapshot.store, id * snapshot.width, fp);
+  }
+}

@@ -20,3 +20,21 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     throw error;
   }
 }
+
+/** Writes `text` to `path` atomically (synchronously), creating parent directories. */
+export function writeFileAtomicSync(path: string, text: string): void {
+  const slash = path.lastIndexOf("/");
+  Deno.mkdirSync(slash > 0 ? path.slice(0, slash) : ".", { recursive: true });
+  const temp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    Deno.writeTextFileSync(temp, text);
+    Deno.renameSync(temp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(temp);
+    } catch {
+      // the temporary file was never created
+    }
+    throw error;
+  }
+}

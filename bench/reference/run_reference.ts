@@ -143,6 +143,13 @@ function num(text: string, re: RegExp, what: string): number {
   return Number(m[1]);
 }
 
+/** SPIN prints its counters with printf %9.8g: from 1e8 on they come rounded, e.g. 1.3912062e+08. */
+function spinCounter(out: string, re: RegExp, what: string): { value: number; rounded: boolean } {
+  const text = out.match(re)?.[1];
+  if (text === undefined) throw new Error(`cannot find ${what} in SPIN output:\n${out}`);
+  return { value: Number(text), rounded: text.includes("e") };
+}
+
 function optNum(text: string, re: RegExp): number | null {
   const m = text.match(re);
   return m?.[1] === undefined ? null : Number(m[1]);
@@ -166,7 +173,7 @@ async function runSpin(
   await mustRun(dir, commands, "spin", ["-a", "model.pml"]);
   const defines = ["-DNOREDUCE", ...(o.bfs ? ["-DBFS"] : []), "-DMEMLIM=20000"];
   await mustRun(dir, commands, "gcc", ["-O2", ...defines, "-o", "pan", "pan.c"]);
-  // One hash slot per state at most half full, within SPIN's memory limit.
+  // About twice as many hash slots as reachable states, capped to stay well inside -DMEMLIM.
   const hashBits = Math.min(28, Math.max(18, Math.ceil(Math.log2(stateHint(o.pages, o.fixed))) + 1));
   // A DFS stack can get nearly as deep as there are states (N=8: 110,119 of 144,194); every level costs
   // about 56 bytes up front, hence the cap. BFS levels stay at 3N+3.
@@ -178,7 +185,12 @@ async function runSpin(
   const truncated = /max search depth too small/.test(out);
   if (truncated) warnings.push(`pan -m${maxDepth} was too small: search truncated, raise --depth`);
   const complete = errors === 0 && !truncated;
-  const toolTransitions = num(out, /(\d+) transitions \(= stored\+matched\)/, "transitions");
+  const stored = spinCounter(out, /([\d.e+]+) states, stored/, "states stored");
+  const fired = spinCounter(out, /([\d.e+]+) transitions \(= stored\+matched\)/, "transitions");
+  if (stored.rounded || fired.rounded) {
+    warnings.push("SPIN printed a counter rounded to 8 significant digits");
+  }
+  const toolTransitions = fired.value;
   return {
     tool: "spin",
     version: (await mustRun(dir, [], "spin", ["-V"])).stdout.trim(),
@@ -188,9 +200,9 @@ async function runSpin(
     bfs: o.bfs,
     threads: 1,
     symmetry: false,
-    states: num(out, /(\d+) states, stored/, "states stored"),
-    // "stored" counts the initial state, which no transition reaches.
-    transitions: toolTransitions - 1,
+    states: stored.value,
+    // "stored" counts the initial state, which no transition reaches; a rounded counter is left as it is.
+    transitions: fired.rounded ? toolTransitions : toolTransitions - 1,
     toolTransitions,
     depth: o.bfs && complete ? toolDepth : null,
     toolDepth,

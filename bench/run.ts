@@ -1,0 +1,163 @@
+/**
+ * The scaling benchmark: page_ownership (fixed=true) at several sizes, hvcheck with 1 and 2 workers
+ * beside SPIN (-DBFS -DNOREDUCE) and Rumur, each a whole process, timed in the same run so the ratios
+ * hold on a noisy machine. Prints a Markdown table (or JSON with --json).
+ *
+ *   deno task bench [--pages 8,9,10] [--workers 1,2] [--tools hvcheck,spin,rumur] [--repeat 1] [--json]
+ *
+ * Bytes per state are hvcheck's peak resident memory minus the resident memory of the same command on
+ * a one-page model (the runtime's own baseline), over the distinct states.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { runReference } from "./reference/run_reference.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    pages: { type: "string", default: "8,9,10" },
+    workers: { type: "string", default: "1,2" },
+    tools: { type: "string", default: "hvcheck,spin,rumur" },
+    repeat: { type: "string", default: "1" },
+    json: { type: "boolean" },
+  },
+});
+
+const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
+const sizes = list(values.pages).map(Number);
+const workerCounts = list(values.workers).map(Number);
+const tools = new Set(list(values.tools));
+const repeat = Number(values.repeat);
+const root = new URL("../", import.meta.url).pathname;
+
+interface Row {
+  tool: string;
+  pages: number;
+  workers: number;
+  states: number;
+  transitions: number;
+  depth: number | null;
+  seconds: number;
+  peakMiB: number | null;
+  bytesPerState: number | null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function hvcheck(
+  pages: number,
+  workers: number,
+): Promise<{ seconds: number; result: Record<string, number> }> {
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${root}mod.ts`,
+      "explore",
+      "page_ownership",
+      "--set",
+      `pages=${pages}`,
+      "--workers",
+      String(workers),
+      "--json",
+      "--trace-dir",
+      `${root}out/bench-traces`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`hvcheck exited ${code}: ${new TextDecoder().decode(stderr)}`);
+  return { seconds, result: JSON.parse(new TextDecoder().decode(stdout)) };
+}
+
+const rows: Row[] = [];
+const baseline = tools.has("hvcheck") ? (await hvcheck(1, 1)).result.peakMemoryBytes! : 0;
+for (const pages of sizes) {
+  if (tools.has("hvcheck")) {
+    for (const workers of workerCounts) {
+      const runs = [];
+      for (let r = 0; r < repeat; r++) runs.push(await hvcheck(pages, workers));
+      const { result } = runs[0]!;
+      const peak = Math.max(...runs.map((r) => r.result.peakMemoryBytes!));
+      rows.push({
+        tool: "hvcheck",
+        pages,
+        workers,
+        states: result.distinctStates!,
+        transitions: result.transitions!,
+        depth: result.depth!,
+        seconds: median(runs.map((r) => r.seconds)),
+        peakMiB: peak / 2 ** 20,
+        bytesPerState: (peak - baseline) / result.distinctStates!,
+      });
+    }
+  }
+  for (const tool of ["spin", "rumur"] as const) {
+    if (!tools.has(tool)) continue;
+    const threads = tool === "rumur" ? workerCounts : [1];
+    for (const t of threads) {
+      try {
+        const runs = [];
+        for (let r = 0; r < repeat; r++) {
+          runs.push(
+            await runReference({
+              tool,
+              pages,
+              fixed: true,
+              check: true,
+              bfs: true,
+              threads: t,
+              symmetry: false,
+            }),
+          );
+        }
+        const result = runs[0]!;
+        rows.push({
+          tool: tool === "spin" ? "SPIN -DBFS" : "Rumur",
+          pages,
+          workers: t,
+          states: result.states,
+          transitions: result.transitions,
+          depth: result.depth,
+          seconds: median(runs.map((r) => r.wallSeconds)),
+          peakMiB: result.peakRssMiB,
+          bytesPerState: result.peakRssMiB === null ? null : (result.peakRssMiB * 2 ** 20) / result.states,
+        });
+      } catch (error) {
+        console.error(`${tool} N=${pages}: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+if (values.json) {
+  console.log(JSON.stringify({ date: new Date().toISOString(), baselineBytes: baseline, rows }, null, 2));
+} else {
+  console.log(
+    `page_ownership fixed=true, ${
+      new Date().toISOString().slice(0, 10)
+    }, ${navigator.hardwareConcurrency} cores; ` +
+      `hvcheck baseline ${(baseline / 2 ** 20).toFixed(0)} MiB`,
+  );
+  console.log(
+    "| tool | N | workers | states | transitions | depth | seconds | vs hvcheck 1 worker | peak MiB | bytes/state |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const row of rows) {
+    const base = rows.find((r) => r.tool === "hvcheck" && r.pages === row.pages && r.workers === 1);
+    console.log(
+      `| ${row.tool} | ${row.pages} | ${row.workers} | ${row.states.toLocaleString("en-US")} | ${
+        row.transitions.toLocaleString("en-US")
+      } | ${row.depth ?? "-"} | ${row.seconds.toFixed(2)} | ${
+        base ? (row.seconds / base.seconds).toFixed(2) + "x" : "-"
+      } | ${row.peakMiB?.toFixed(0) ?? "-"} | ${row.bytesPerState?.toFixed(1) ?? "-"} |`,
+    );
+  }
+}
