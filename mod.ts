@@ -29,8 +29,8 @@
  * @module
  */
 
-export { arrayOf, bool, enumOf, int, recordOf } from "./src/domain.ts";
-export type { Domain, Value, ValueOf } from "./src/domain.ts";
+export { arrayOf, bool, elementOf, enumOf, indexSet, int, recordOf } from "./src/domain.ts";
+export type { Domain, IndexSet, Value, ValueOf } from "./src/domain.ts";
 export { boolParam, enumParam, intParam } from "./src/params.ts";
 export { action, defineModel, range } from "./src/model.ts";
 export type { Model, ModelSpec } from "./src/model.ts";

@@ -8,6 +8,7 @@ import type { Gate } from "../src/gate.ts";
 import cpuhp from "./cpuhp.ts";
 import hvVmbus from "./hv_vmbus.ts";
 import hvVpAssist from "./hv_vp_assist.ts";
+import kvmOverlay from "./kvm_overlay.ts";
 import pageOwnership from "./page_ownership.ts";
 import pmPhases from "./pm_phases.ts";
 import sevMigration from "./sev_migration.ts";
@@ -20,6 +21,7 @@ export const gates: readonly Gate[] = [
   ...hvVmbus,
   ...sevMigration,
   ...xenKexec,
+  ...kvmOverlay,
   ...cpuhp,
   ...pmPhases,
 ];

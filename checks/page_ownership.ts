@@ -23,6 +23,24 @@ export default [
       "six pages cover every mix of owners and host bits the guard can see.",
   }),
   gate({
+    name: "page_ownership_symmetric_n12",
+    model: "page_ownership",
+    params: { pages: 12, fixed: true, symmetry: true },
+    expect: { host_mapped_implies_shared: "holds", deadlock: "holds" },
+    minStates: 2 * 455 + 2 * 91,
+    why:
+      "With pages declared interchangeable the 34,617,314 states of N=12 fold into 2*C(15,3) + 2*C(14,2) " +
+      "= 1,092 orbits: the reduction must keep the proof and reach exactly that count.",
+  }),
+  gate({
+    name: "page_ownership_symmetric_buggy_n4",
+    model: "page_ownership",
+    params: { pages: 4, fixed: false, symmetry: true },
+    expect: { host_mapped_implies_shared: { violated: 4 }, deadlock: "holds" },
+    minStates: 504,
+    why: "Symmetry reduction must keep the shortest counterexample, and report it as a concrete run.",
+  }),
+  gate({
     name: "page_ownership_fixed_n10",
     model: "page_ownership",
     params: { pages: 10, fixed: true },

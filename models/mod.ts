@@ -8,6 +8,7 @@
 import type { Model } from "../mod.ts";
 import hvVmbus from "./hv_vmbus.ts";
 import hvVpAssist from "./hv_vp_assist.ts";
+import kvmOverlay from "./kvm_overlay.ts";
 import cpuhpDemo from "./lib/cpuhp.ts";
 import pmPhasesDemo from "./lib/pm_phases.ts";
 import pageOwnership from "./page_ownership.ts";
@@ -22,6 +23,7 @@ export const models: ReadonlyMap<string, Model> = new Map(
     hvVmbus,
     sevMigration,
     xenKexec,
+    kvmOverlay,
     cpuhpDemo,
     pmPhasesDemo,
   ] as unknown as Model[]).map((model) => [model.name, model]),

@@ -17,8 +17,18 @@
  * @module
  */
 
-import { arrayOf, bool, boolParam, defineModel, enumOf, int, intParam, range } from "../mod.ts";
-import { elementOf, indexSet } from "../src/domain.ts";
+import {
+  arrayOf,
+  bool,
+  boolParam,
+  defineModel,
+  elementOf,
+  enumOf,
+  indexSet,
+  int,
+  intParam,
+  range,
+} from "../mod.ts";
 
 export default defineModel({
   name: "page_ownership",

@@ -11,8 +11,9 @@ import { instantiate, type Model, type ModelInstance } from "./model.ts";
 import type { Params } from "./params.ts";
 import type { PropertyKind } from "./properties.ts";
 import type { ModelRef } from "./model_ref.ts";
-import { searchParallel } from "./parallel_search.ts";
-import { type LimitHit, search, type SearchOptions, type SearchOutcome } from "./search.ts";
+import { searchParallel, type WorkerPool } from "./parallel_search.ts";
+import { type LimitHit, search, searchInThread, type SearchOptions, type SearchOutcome } from "./search.ts";
+import { checkSymmetry } from "./symmetry.ts";
 import { rebuildTrace, type Trace } from "./trace.ts";
 
 /** Options of `check`: parameter values and search options. */
@@ -81,6 +82,11 @@ export interface CheckResult {
   readonly workers: number;
   /** The last checkpoint the run wrote, if any. */
   readonly checkpoint?: string;
+  /**
+   * Doubts about the run's soundness: a declared symmetry that sample permutations show the initial
+   * states, a property or an action does not respect (the reduction may then hide states).
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -117,16 +123,18 @@ export function checkInstance(instance: ModelInstance, options: SearchOptions = 
 }
 
 /**
- * Checks a model on `workers` threads (1: in the calling thread). `ref` tells the threads where to
- * import the model from. The result is the same as `checkInstance`'s but for the timings.
+ * Checks a model on `workers` threads (1: in the calling thread; or a pool of threads to reuse). `ref`
+ * tells the threads where to import the model from. The result is the same as `checkInstance`'s but for the timings.
  */
 export async function checkInstanceParallel(
   instance: ModelInstance,
   ref: ModelRef,
-  workers: number,
+  workers: number | WorkerPool,
   options: SearchOptions = {},
 ): Promise<CheckResult> {
-  if (workers <= 1) return checkInstance(instance, options);
+  if (typeof workers === "number" && workers <= 1) {
+    return summarize(instance, await searchInThread(instance, options));
+  }
   return summarize(instance, await searchParallel(instance, ref, workers, options));
 }
 
@@ -194,5 +202,6 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
     properties,
     workers: outcome.workers,
     ...(outcome.checkpoint ? { checkpoint: outcome.checkpoint } : {}),
+    warnings: instance.canonicalize ? checkSymmetry(instance) : [],
   };
 }

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { check } from "./check.ts";
 import { InputError } from "./errors.ts";
-import { composite, counter, humming, nondeterministic, outOfRange, throwingGuard } from "./test_models.ts";
+import {
+  composite,
+  counter,
+  falselySymmetric,
+  humming,
+  nondeterministic,
+  outOfRange,
+  throwingGuard,
+} from "./test_models.ts";
 
 const property = (r: ReturnType<typeof check>, name: string) => r.properties.find((p) => p.name === name)!;
 
@@ -102,4 +110,11 @@ Deno.test("check() finds a deadlock where only background actions are enabled", 
   assert.equal(deadlock.status, "violated");
   assert.deepEqual(deadlock.trace!.actions.map((a) => a.name), ["inc", "inc"]);
   assert.equal(r.actions.find((a) => a.name === "host_write")!.fired, 3);
+});
+
+Deno.test("check() warns when a declared symmetry is not respected by a property", () => {
+  const r = check(falselySymmetric);
+  assert.equal(r.distinctStates, 4); // orbits: how many slots are used
+  assert.ok(r.warnings.some((w) => /slot_0_unused/.test(w)), r.warnings.join("\n"));
+  assert.deepEqual(check(counter).warnings, []);
 });

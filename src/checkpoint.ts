@@ -12,7 +12,9 @@
  * @module
  */
 
-import { unzlibSync, zlibSync } from "fflate";
+// Inline rather than through an import map, so mod.ts also works when imported from another project.
+// deno-lint-ignore no-import-prefix
+import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
 import type { Value } from "./domain.ts";
 import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";

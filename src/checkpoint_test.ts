@@ -137,3 +137,44 @@ Deno.test("a run killed with SIGKILL resumes from its last checkpoint to the cou
   assert.deepEqual([result.distinctStates, result.transitions, result.depth], [563_654, 7_156_620, 30]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("Ctrl-C (SIGINT) stops a run with a checkpoint and exit code 3; --resume finishes it", async () => {
+  const dir = await Deno.makeTempDir();
+  const root = new URL("../", import.meta.url).pathname;
+  const args = [
+    "run",
+    "-A",
+    `${root}mod.ts`,
+    "explore",
+    "page_ownership",
+    "--set",
+    "pages=10",
+    "--workers",
+    "1",
+  ];
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...args, "--checkpoint", dir],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await new Promise((r) => setTimeout(r, 2500));
+  child.kill("SIGINT");
+  const interrupted = await child.output();
+  const stderr = new TextDecoder().decode(interrupted.stderr);
+  assert.equal(interrupted.code, 3, stderr);
+  assert.match(stderr, /interrupted; writing a checkpoint/);
+  assert.match(
+    stderr,
+    new RegExp(`checkpoint written to ${dir}/checkpoint-1; continue with --resume ${dir}`),
+  );
+  const resumed = await new Deno.Command(Deno.execPath(), {
+    args: [...args, "--resume", dir, "--json"],
+    cwd: root,
+  })
+    .output();
+  assert.equal(resumed.code, 0, new TextDecoder().decode(resumed.stderr));
+  const result = JSON.parse(new TextDecoder().decode(resumed.stdout));
+  assert.deepEqual([result.distinctStates, result.transitions, result.depth], [2_215_250, 31_693_476, 33]);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -15,6 +15,7 @@ import { identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
 import { describeExpectation, type GateResult, runGate } from "./gate_runner.ts";
 import { loadModel } from "./load_model.ts";
+import { WorkerPool } from "./parallel_search.ts";
 import { instantiate } from "./model.ts";
 import { describeParam, parseAssignments } from "./params.ts";
 import { replayStates } from "./replay.ts";
@@ -199,9 +200,11 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
   const selected = positionals.length
     ? positionals.map((name) => known.get(name)!)
     : allGates.filter((g) => values.slow || !g.tags?.includes("slow"));
-  const workers = workerCount(values.workers);
+  const count = workerCount(values.workers);
+  // One pool of threads serves every gate: they start and load the model library once.
+  const workers = count > 1 ? new WorkerPool(count) : 1;
   const onProgress = progressReporter(wantsProgress(values.progress), io);
-  const options: SearchOptions & { workers: number } = { workers };
+  const options: SearchOptions & { workers: number | WorkerPool } = { workers };
   const results: GateResult[] = [];
   const tracePaths = new Map<GateResult, Record<string, string>>();
   if (!values.json) io.out(formatTable([["gate", "verdict", "expected", "states", "depth", "seconds", ""]]));
@@ -229,8 +232,10 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
         result.met ? "ok" : "MISSED",
       ]]));
       for (const problem of result.problems) io.out(`    ${problem}`);
+      for (const warning of result.result.warnings) io.out(`    warning: ${warning}`);
     }
   }
+  if (typeof workers !== "number") workers.close();
   const missed = results.filter((r) => !r.met);
   if (values.json) {
     io.out(JSON.stringify(
@@ -250,6 +255,7 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
         depth: r.result.depth,
         seconds: r.result.seconds,
         why: r.gate.why,
+        warnings: r.result.warnings,
         properties: r.result.properties.map((p) => ({
           name: p.name,
           kind: p.kind,

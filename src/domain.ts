@@ -73,7 +73,15 @@ export type ValueOf<D> = D extends BoolDomain ? boolean
 /** A plain value of any domain. */
 export type Value = boolean | number | string | Value[] | { [name: string]: Value };
 
-/** The domain of a boolean variable. */
+/**
+ * The domain of a boolean variable.
+ *
+ * @example
+ * ```ts
+ * import { arrayOf, bool } from "./domain.ts";
+ * const hostMapped = arrayOf(3, bool);
+ * ```
+ */
 export const bool: BoolDomain = Object.freeze({ kind: "bool" });
 
 /**

@@ -39,6 +39,27 @@ function find(
   }
 }
 
+/** Reads an exact set without changing it. One class, so the search's lookups stay monomorphic. */
+class ExactTableReader implements VisitedReader {
+  readonly #table: Uint32Array;
+  readonly #store: Uint32Array;
+  readonly #width: number;
+
+  constructor(table: Uint32Array, store: Uint32Array, width: number) {
+    this.#table = table;
+    this.#store = store;
+    this.#width = width;
+  }
+
+  has(words: Uint32Array, offset: number, fp: Uint32Array): boolean {
+    return find(this.#table, this.#store, this.#width, words, offset, fp[1]!) >= 0;
+  }
+
+  touch(fp: Uint32Array): number {
+    return this.#table[fp[1]! & (this.#table.length - 1)]!;
+  }
+}
+
 /** Exact visited set over packed states of `width` words. */
 export class ExactStateSet implements VisitedSet {
   readonly #width: number;
@@ -59,13 +80,9 @@ export class ExactStateSet implements VisitedSet {
     this.#limit = Math.floor(capacity * MAX_LOAD);
   }
 
-  /** A reader over another worker's set. */
+  /** A reader over a set as of a snapshot (another worker's, or this one's between inserts). */
   static reader(snapshot: VisitedSnapshot & { kind: "exact" }): VisitedReader {
-    const { table, store, width } = snapshot;
-    return {
-      has: (words, offset, fp) => find(table, store, width, words, offset, fp[1]!) >= 0,
-      touch: (fp) => table[fp[1]! & (table.length - 1)]!,
-    };
+    return new ExactTableReader(snapshot.table, snapshot.store, snapshot.width);
   }
 
   get size(): number {

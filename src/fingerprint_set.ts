@@ -1,9 +1,12 @@
 /**
- * A set of 64-bit fingerprints in an open-addressing table (linear probing) of typed arrays.
+ * A set of 64-bit fingerprints in open-addressing tables (linear probing) of typed arrays.
  *
- * Slot i holds the fingerprint's two halves at `table[2i]` (high) and `table[2i+1]` (low); (0, 0) marks
- * an empty slot (fingerprint() never yields it). The home slot is the low half scaled to the capacity
- * (`lo * capacity / 2^32`), so the capacity need not be a power of two. At load factor 0.75 the table
+ * The set is split into 64 tables by the fingerprint's top six bits, each growing on its own: a growth
+ * then briefly holds one sixty-fourth of the set twice, not the whole set (measured on page_ownership
+ * N=11, a single table's growth was the largest part of the peak memory). In a table, slot i holds the
+ * fingerprint's two halves at `table[2i]` (high) and `table[2i+1]` (low); (0, 0) marks an empty slot
+ * (fingerprint() never yields it). The home slot is the low half scaled to the capacity
+ * (`lo * capacity / 2^32`), so the capacity need not be a power of two. At load factor 0.75 a table
  * grows by half and rehashes (measured on these machines, 0.75 instead of 0.5 cut memory from 58 to 40
  * bytes per state at the same speed): 8 bytes per slot makes 10.7 bytes per state just before a growth
  * and 16 right after it, where doubling would make 21.3.
@@ -14,6 +17,8 @@
 import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 
 const MAX_LOAD = 0.75;
+const TABLE_BITS = 6;
+const TABLES = 1 << TABLE_BITS;
 
 /** The home slot of a fingerprint whose low half is `lo` in a table of `capacity` slots. */
 function home(lo: number, capacity: number): number {
@@ -31,31 +36,47 @@ function tableHas(table: Uint32Array, fp: Uint32Array): boolean {
   }
 }
 
+/** The table a fingerprint belongs to. */
+function tableOf(fp: Uint32Array): number {
+  return fp[0]! >>> (32 - TABLE_BITS);
+}
+
+/** Reads the tables without changing them. One class, so the search's lookups stay monomorphic. */
+class FingerprintTableReader implements VisitedReader {
+  readonly #tables: readonly Uint32Array[];
+
+  constructor(tables: readonly Uint32Array[]) {
+    this.#tables = tables;
+  }
+
+  has(_words: Uint32Array, _offset: number, fp: Uint32Array): boolean {
+    return tableHas(this.#tables[tableOf(fp)]!, fp);
+  }
+
+  touch(fp: Uint32Array): number {
+    const table = this.#tables[tableOf(fp)]!;
+    return table[(home(fp[1]!, table.length >>> 1) << 1) | 1]!;
+  }
+}
+
 /** Fingerprint-only visited set: no full states kept, so a collision can hide a state. */
 export class FingerprintSet implements VisitedSet {
-  #table: Uint32Array;
-  #capacity: number;
+  readonly #tables: Uint32Array[];
+  readonly #sizes = new Int32Array(TABLES);
   #size = 0;
-  #limit: number;
+  #bytes = 0;
   readonly #shared: boolean;
   readonly lossy = true;
 
   constructor(initialCapacity = 1 << 16, options: { shared?: boolean } = {}) {
     this.#shared = options.shared ?? false;
-    const capacity = Math.max(16, initialCapacity);
-    this.#table = this.#allocate(capacity);
-    this.#capacity = capacity;
-    this.#limit = Math.floor(capacity * MAX_LOAD);
+    const capacity = Math.max(16, Math.ceil(initialCapacity / TABLES));
+    this.#tables = Array.from({ length: TABLES }, () => this.#allocate(capacity));
   }
 
-  /** A reader over another worker's set. */
+  /** A reader over a set's tables as of a snapshot (another worker's, or this one's between inserts). */
   static reader(snapshot: VisitedSnapshot & { kind: "fingerprint" }): VisitedReader {
-    const table = snapshot.table;
-    const capacity = table.length >>> 1;
-    return {
-      has: (_words, _offset, fp) => tableHas(table, fp),
-      touch: (fp) => table[(home(fp[1]!, capacity) << 1) | 1]!,
-    };
+    return new FingerprintTableReader(snapshot.tables);
   }
 
   get size(): number {
@@ -63,24 +84,26 @@ export class FingerprintSet implements VisitedSet {
   }
 
   get bytes(): number {
-    return this.#table.byteLength;
+    return this.#bytes;
   }
 
   snapshot(): VisitedSnapshot {
-    return { kind: "fingerprint", table: this.#table };
+    return { kind: "fingerprint", tables: [...this.#tables] };
   }
 
   touch(fp: Uint32Array): number {
-    return this.#table[(home(fp[1]!, this.#capacity) << 1) | 1]!;
+    const table = this.#tables[tableOf(fp)]!;
+    return table[(home(fp[1]!, table.length >>> 1) << 1) | 1]!;
   }
 
   has(_words: Uint32Array, _offset: number, fp: Uint32Array): boolean {
-    return tableHas(this.#table, fp);
+    return tableHas(this.#tables[tableOf(fp)]!, fp);
   }
 
   insert(_words: Uint32Array, _offset: number, fp: Uint32Array): boolean {
     const hi = fp[0]!, lo = fp[1]!;
-    const table = this.#table, capacity = this.#capacity;
+    const t = tableOf(fp);
+    const table = this.#tables[t]!, capacity = table.length >>> 1;
     for (let slot = home(lo, capacity);; slot = slot + 1 === capacity ? 0 : slot + 1) {
       const at = slot << 1;
       const h = table[at]!, l = table[at | 1]!;
@@ -88,7 +111,8 @@ export class FingerprintSet implements VisitedSet {
       if ((h | l) === 0) {
         table[at] = hi;
         table[at | 1] = lo;
-        if (++this.#size > this.#limit) this.#grow();
+        this.#size++;
+        if (++this.#sizes[t]! > capacity * MAX_LOAD) this.#grow(t);
         return true;
       }
     }
@@ -96,13 +120,15 @@ export class FingerprintSet implements VisitedSet {
 
   #allocate(capacity: number): Uint32Array {
     const bytes = capacity * 8;
+    this.#bytes += bytes;
     return new Uint32Array(this.#shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   }
 
-  #grow(): void {
-    const old = this.#table;
-    const capacity = Math.ceil(this.#capacity * 1.5);
+  #grow(t: number): void {
+    const old = this.#tables[t]!;
+    const capacity = Math.ceil((old.length >>> 1) * 1.5);
     const table = this.#allocate(capacity);
+    this.#bytes -= old.byteLength;
     for (let at = 0; at < old.length; at += 2) {
       const hi = old[at]!, lo = old[at + 1]!;
       if ((hi | lo) === 0) continue;
@@ -111,8 +137,6 @@ export class FingerprintSet implements VisitedSet {
       table[slot << 1] = hi;
       table[(slot << 1) | 1] = lo;
     }
-    this.#table = table;
-    this.#capacity = capacity;
-    this.#limit = Math.floor(capacity * MAX_LOAD);
+    this.#tables[t] = table;
   }
 }

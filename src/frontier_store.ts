@@ -10,7 +10,9 @@
  * @module
  */
 
-import { unzlibSync, zlibSync } from "fflate";
+// Inline rather than through an import map, so mod.ts also works when imported from another project.
+// deno-lint-ignore no-import-prefix
+import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
 import { GrowableUint32Array } from "./growable_array.ts";
 import type { Records } from "./level_worker.ts";
 

@@ -11,6 +11,7 @@ import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./
 import { InputError } from "./errors.ts";
 import type { Expectation, Gate } from "./gate.ts";
 import { instantiate, type Model } from "./model.ts";
+import type { WorkerPool } from "./parallel_search.ts";
 import type { SearchOptions } from "./search.ts";
 
 /** The outcome of one gate. */
@@ -40,7 +41,7 @@ function matches(e: Expectation, p: PropertyResult): boolean {
 export async function runGate(
   gate: Gate,
   models: ReadonlyMap<string, Model>,
-  options: SearchOptions & { workers?: number } = {},
+  options: SearchOptions & { workers?: number | WorkerPool } = {},
 ): Promise<GateResult> {
   const model = models.get(gate.model);
   if (!model) {

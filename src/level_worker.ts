@@ -43,6 +43,10 @@ export const MAX_ACTION_INSTANCES = 2 ** 21;
 /** Successors gathered before their visited-set lookups: enough to overlap many cache misses. */
 const BATCH = 64;
 
+/** Slots of the table of recently looked-up fingerprints (16 MiB): of 2^16..2^22 slots, 2^21 ran page_ownership N=10 fastest. */
+const RECENT_SLOTS = 1 << 21;
+const RECENT_LIMIT = RECENT_SLOTS / 2;
+
 /** A finding of one property: the state reached by `action` from `parent`, at trace length `length`. */
 export interface Finding {
   readonly property: number;
@@ -138,6 +142,11 @@ export class LevelWorker {
   readonly #fp = new Uint32Array(2);
   readonly #fired: number[];
   readonly #batch: Uint32Array;
+  /** Offsets into the batch of successors to look up in the visited set. */
+  readonly #pending: Int32Array;
+  /** Fingerprints looked up during the current expand phase (see #recentlySeen). */
+  readonly #recent = new Uint32Array(RECENT_SLOTS * 2);
+  #recentCount = 0;
   readonly #hasBackground: boolean;
 
   constructor(instance: ModelInstance, index: number, count: number, options: { exact?: boolean } = {}) {
@@ -166,6 +175,7 @@ export class LevelWorker {
     this.#enabled = new Int32Array(Math.max(1, instance.actions.length));
     this.#fired = new Array<number>(instance.actions.length).fill(0);
     this.#hasBackground = instance.actions.some((a) => a.background);
+    this.#pending = new Int32Array(BATCH + instance.actions.length);
     this.#batch = new Uint32Array((BATCH + instance.actions.length) * (this.#width + 4));
   }
 
@@ -200,11 +210,13 @@ export class LevelWorker {
     };
   }
 
-  /** Readers of every shard: this worker's own, and the others' shared buffers. */
+  /**
+   * Readers of every shard: the others' shared buffers and, through the same kind of reader (so the
+   * lookups stay monomorphic), this worker's own; no shard changes during the expand phase.
+   */
   #readers(shards: readonly VisitedSnapshot[] | undefined): VisitedReader[] {
     return Array.from({ length: this.#count }, (_, i) => {
-      if (i === this.#index || !shards) return this.#shard;
-      const snapshot = shards[i]!;
+      const snapshot = i === this.#index || !shards ? this.#shard.snapshot() : shards[i]!;
       return snapshot.kind === "fingerprint"
         ? FingerprintSet.reader(snapshot)
         : ExactStateSet.reader(snapshot);
@@ -213,7 +225,7 @@ export class LevelWorker {
 
   /** Phase 1: expand states `from..to` of the level. */
   expand(task: ExpandTask, failure: (where: string, depth: number, error: unknown) => Error): ExpandReport {
-    const instance = this.#instance, width = this.#width, count = this.#count;
+    const instance = this.#instance, width = this.#width;
     const current = this.#current, next = this.#next, fp = this.#fp;
     const currentView = this.#currentView, nextView = this.#nextView;
     const actions = instance.actions, properties = instance.properties;
@@ -223,6 +235,8 @@ export class LevelWorker {
     const stride = width + 2;
     for (const outbox of this.#outboxes) outbox.clear();
     this.#fired.fill(0);
+    this.#recent.fill(0);
+    this.#recentCount = 0;
     let transitionChecks = [...task.transitionChecks];
     const findings: Finding[] = [];
     let transitions = 0, deadlock = -1, depthLimitHit = false, timedOut = false, expanded = 0;
@@ -230,29 +244,6 @@ export class LevelWorker {
     const batchStride = width + 4;
     const batch = this.#batch;
     let batched = 0;
-    const flush = () => {
-      // Touch every home slot of the batch before looking any up, so the cache misses overlap.
-      for (let k = 0; k < batched; k++) {
-        const at = k * batchStride;
-        fp[0] = batch[at + width]!;
-        fp[1] = batch[at + width + 1]!;
-        touchSink ^= readers[count === 1 ? 0 : (fp[0]! >>> 0) % count]!.touch(fp);
-      }
-      for (let k = 0; k < batched; k++) {
-        const at = k * batchStride;
-        fp[0] = batch[at + width]!;
-        fp[1] = batch[at + width + 1]!;
-        const owner = count === 1 ? 0 : (fp[0]! >>> 0) % count;
-        if (readers[owner]!.has(batch, at, fp)) continue;
-        if (task.atDepthLimit) {
-          depthLimitHit = true;
-          continue;
-        }
-        this.#outboxes[owner]!.pushWords(batch, at, batchStride);
-      }
-      batched = 0;
-    };
-
     for (let i = task.from; i < task.to; i++) {
       if ((i & 255) === 0 && Date.now() > task.deadline) {
         timedOut = true;
@@ -332,9 +323,12 @@ export class LevelWorker {
         batch[at + width + 3] = a;
         batched++;
       }
-      if (batched >= BATCH) flush();
+      if (batched >= BATCH) {
+        if (this.#flush(readers, batched, task.atDepthLimit)) depthLimitHit = true;
+        batched = 0;
+      }
     }
-    flush();
+    if (batched > 0 && this.#flush(readers, batched, task.atDepthLimit)) depthLimitHit = true;
     return {
       outboxes: this.#outboxes.map((o) => ({ data: o.data, length: o.length })),
       transitions,
@@ -345,6 +339,62 @@ export class LevelWorker {
       timedOut,
       expanded,
     };
+  }
+
+  /**
+   * Looks up a batch of successors (touching every home slot before looking any up, so the cache
+   * misses overlap) and sends those not yet visited to their shards' outboxes. At the depth limit
+   * nothing is sent: returns whether some successor was new. A method, not a closure: variables a
+   * closure writes live in a heap context, and the expand loop's counters must stay in registers.
+   */
+  #flush(readers: readonly VisitedReader[], batched: number, atDepthLimit: boolean): boolean {
+    const batch = this.#batch, fp = this.#fp, width = this.#width, count = this.#count;
+    const pending = this.#pending;
+    const batchStride = width + 4;
+    let unseen = false, lookups = 0;
+    // Successors already looked up in this slice (most within-level duplicates) need no second miss.
+    for (let k = 0; k < batched; k++) {
+      const at = k * batchStride;
+      if (this.#recentlySeen(batch[at + width]!, batch[at + width + 1]!)) continue;
+      pending[lookups++] = at;
+    }
+    for (let k = 0; k < lookups; k++) {
+      const at = pending[k]!;
+      fp[0] = batch[at + width]!;
+      fp[1] = batch[at + width + 1]!;
+      touchSink ^= readers[count === 1 ? 0 : (fp[0]! >>> 0) % count]!.touch(fp);
+    }
+    for (let k = 0; k < lookups; k++) {
+      const at = pending[k]!;
+      fp[0] = batch[at + width]!;
+      fp[1] = batch[at + width + 1]!;
+      const owner = count === 1 ? 0 : (fp[0]! >>> 0) % count;
+      if (readers[owner]!.has(batch, at, fp)) continue;
+      unseen = true;
+      if (!atDepthLimit) this.#outboxes[owner]!.pushWords(batch, at, batchStride);
+    }
+    return unseen && atDepthLimit;
+  }
+
+  /**
+   * Whether the fingerprint was already looked up during this expand phase; records it if not. A small
+   * open-addressing table that stays in cache; when it fills up it stops recording (a lookup in the
+   * visited set is then merely repeated, never skipped wrongly).
+   */
+  #recentlySeen(hi: number, lo: number): boolean {
+    const table = this.#recent, mask = (table.length >>> 1) - 1;
+    for (let slot = lo & mask;; slot = (slot + 1) & mask) {
+      const h = table[slot << 1]!, l = table[(slot << 1) | 1]!;
+      if (h === hi && l === lo) return true;
+      if ((h | l) === 0) {
+        if (this.#recentCount < RECENT_LIMIT) {
+          table[slot << 1] = hi;
+          table[(slot << 1) | 1] = lo;
+          this.#recentCount++;
+        }
+        return false;
+      }
+    }
   }
 
   /** Phase 2: insert this shard's inboxes, in key order. */

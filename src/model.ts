@@ -15,6 +15,7 @@ import {
   describe,
   type Fields,
   int,
+  type IntDomain,
   isScalar,
   type RecordDomain,
   recordOf,
@@ -103,8 +104,16 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
   });
 }
 
-/** The integer domain `0..n-1`, for indexing arrays of length n. */
-export function range(n: number) {
+/**
+ * The integer domain `0..n-1`, for indexing arrays of length n (as an action parameter, say).
+ *
+ * @example
+ * ```ts
+ * import { range } from "./model.ts";
+ * const page = range(4); // int(0, 3)
+ * ```
+ */
+export function range(n: number): IntDomain {
   if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`Expected range(n) with n >= 1 but found ${n}`);
   return int(0, n - 1);
 }

@@ -38,6 +38,8 @@ Deno.test("the engine agrees with the naive explorer on every small gate of the 
   let compared = 0;
   for (const gate of gates) {
     if (gate.tags?.includes("slow") || gate.minStates > 60_000) continue;
+    // Symmetry reduction counts orbits, by design not states: Rumur and brute force check those.
+    if (instantiate(models.get(gate.model)!, { ...gate.params }).canonicalize) continue;
     crossCheck(models.get(gate.model)!, { ...gate.params }, compared % 2 === 1);
     compared++;
   }

@@ -21,24 +21,21 @@ type WorkerReply =
   | { type: "report"; report: unknown }
   | { type: "error"; input: boolean; message: string; stack?: string };
 
-/** Worker threads, each answering one request at a time. */
-class WorkerPool {
+/**
+ * Worker threads, each answering one request at a time. A pool outlives one search: `check` runs every
+ * gate on one pool, so the threads start (and import the model library) once.
+ */
+export class WorkerPool {
   readonly #workers: Worker[];
 
-  private constructor(workers: Worker[]) {
-    this.#workers = workers;
+  constructor(count: number) {
+    const url = new URL("./search_worker.ts", import.meta.url).href;
+    this.#workers = Array.from({ length: count }, () => new Worker(url, { type: "module" }));
   }
 
-  static async start(count: number, init: (index: number) => WorkerRequest): Promise<WorkerPool> {
-    const url = new URL("./search_worker.ts", import.meta.url).href;
-    const pool = new WorkerPool(Array.from({ length: count }, () => new Worker(url, { type: "module" })));
-    try {
-      await pool.all(pool.#workers.map((_, i) => init(i)));
-    } catch (error) {
-      pool.close();
-      throw error;
-    }
-    return pool;
+  /** Number of threads. */
+  get size(): number {
+    return this.#workers.length;
   }
 
   /** Sends request i to worker i; resolves with the reports in worker order. */
@@ -79,24 +76,30 @@ export function shardedReader(shards: readonly VisitedSnapshot[]): VisitedReader
   return { has: (words, offset, fp) => of(fp).has(words, offset, fp), touch: (fp) => of(fp).touch(fp) };
 }
 
-/** Breadth-first search of `instance` on `workers` threads; `ref` tells the threads where the model is. */
+/**
+ * Breadth-first search of `instance` on `workers` threads (a count, or a pool to reuse); `ref` tells the
+ * threads where the model is.
+ */
 export async function searchParallel(
   instance: ModelInstance,
   ref: ModelRef,
-  workers: number,
+  workers: number | WorkerPool,
   options: SearchOptions = {},
 ): Promise<SearchOutcome> {
-  const pool = await WorkerPool.start(workers, (index) => ({
-    type: "init",
-    ref,
-    params: instance.params,
-    index,
-    count: workers,
-    exact: options.exact === true,
-  }));
+  const pool = typeof workers === "number" ? new WorkerPool(workers) : workers;
+  const count = pool.size;
   try {
+    // Each thread binds the model and starts an empty shard: a pool may have served another search.
+    await pool.all(Array.from({ length: count }, (_, index) => ({
+      type: "init",
+      ref,
+      params: instance.params,
+      index,
+      count,
+      exact: options.exact === true,
+    })));
     let shards: readonly VisitedSnapshot[] = [];
-    const loop = coordinate(instance, options, workers, () => shardedReader(shards));
+    const loop = coordinate(instance, options, count, () => shardedReader(shards));
     let step = loop.next();
     while (!step.done) {
       const request = step.value;
@@ -108,6 +111,6 @@ export async function searchParallel(
     }
     return step.value;
   } finally {
-    pool.close();
+    if (typeof workers === "number") pool.close();
   }
 }

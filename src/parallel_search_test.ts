@@ -24,6 +24,7 @@ function essence(r: CheckResult) {
 const cases: [string, Record<string, unknown>][] = [
   ["page_ownership", { pages: 5, fixed: true }],
   ["page_ownership", { pages: 4, fixed: false }],
+  ["page_ownership", { pages: 6, fixed: false, symmetry: true }],
   ["hv_vmbus", {}],
   ["sev_migration", {}],
   ["xen_kexec", {}],

@@ -70,6 +70,7 @@ export function formatResultText(
       `Warning: these actions never fired (a modelling mistake?): ${result.unfiredActions.join(", ")}`,
     );
   }
+  for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
   lines.push(`Reproduce: ${reproduce}`);
   return lines.join("\n");
 }

@@ -150,7 +150,7 @@ function sampleMemory(): number {
 }
 
 /** States expanded per phase: bounds the successor batches whatever the level's size. */
-const SEGMENT_STATES = 1 << 18;
+const SEGMENT_STATES = 1 << 16;
 
 /**
  * The level loop. Yields each phase's tasks, receives the workers' reports; returns the outcome.
@@ -474,8 +474,8 @@ export function* coordinate(
   };
 }
 
-/** Breadth-first search of `instance` in the calling thread (one worker, the N=1 case of the loop). */
-export function search(instance: ModelInstance, options: SearchOptions = {}): SearchOutcome {
+/** Runs the loop's phases on one worker in the calling thread; `pause` runs between phases. */
+function* inThread(instance: ModelInstance, options: SearchOptions): Generator<void, SearchOutcome, void> {
   const worker = new LevelWorker(instance, 0, 1, options.exact ? { exact: true } : {});
   const failure = (where: string, depth: number, error: unknown) =>
     modelFailure(instance, where, depth, error);
@@ -488,7 +488,33 @@ export function search(instance: ModelInstance, options: SearchOptions = {}): Se
       : request.phase === "insert"
       ? request.tasks.map((task) => worker.insert(task, failure))
       : request.tasks.map((task) => worker.restore(task));
+    yield;
     step = loop.next(reply);
+  }
+  return step.value;
+}
+
+/** Breadth-first search of `instance` in the calling thread (one worker, the N=1 case of the loop). */
+export function search(instance: ModelInstance, options: SearchOptions = {}): SearchOutcome {
+  const run = inThread(instance, options);
+  let step = run.next();
+  while (!step.done) step = run.next();
+  return step.value;
+}
+
+/**
+ * The same search, letting the event loop run between phases, so that a signal (Ctrl-C) or a timer
+ * can be handled while it runs.
+ */
+export async function searchInThread(
+  instance: ModelInstance,
+  options: SearchOptions = {},
+): Promise<SearchOutcome> {
+  const run = inThread(instance, options);
+  let step = run.next();
+  while (!step.done) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    step = run.next();
   }
   return step.value;
 }

@@ -5,7 +5,19 @@
  * @module
  */
 
-import { arrayOf, bool, boolParam, defineModel, enumOf, int, intParam, range, recordOf } from "../mod.ts";
+import {
+  arrayOf,
+  bool,
+  boolParam,
+  defineModel,
+  elementOf,
+  enumOf,
+  indexSet,
+  int,
+  intParam,
+  range,
+  recordOf,
+} from "../mod.ts";
 
 /** A counter 0..limit that wraps (no deadlock) or stops at the limit (deadlock unless terminal). */
 export const counter = defineModel({
@@ -133,4 +145,22 @@ export const humming = defineModel({
     action("inc", { guard: (s) => s.n < 2, effect: (s) => void (s.n = s.n + 1) }),
     action("host_write", { background: true, effect: () => {} }),
   ],
+});
+
+/** Declares its slots interchangeable, yet a property singles out slot 0: the reduction is unsound. */
+export const falselySymmetric = defineModel({
+  name: "falsely_symmetric",
+  params: {},
+  state: () => ({ used: arrayOf(indexSet("slot", 3), bool) }),
+  init: () => {},
+  actions: (_p, { action }) => [
+    action("use", {
+      params: { slot: elementOf(indexSet("slot", 3)) },
+      guard: (s, { slot }) => !s.used.get(slot),
+      effect: (s, { slot }) => s.used.set(slot, true),
+    }),
+  ],
+  properties: (_p, { always }) => [always("slot_0_unused", (s) => !s.used.get(0))],
+  symmetry: ["slot"],
+  deadlock: false,
 });

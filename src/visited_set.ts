@@ -40,7 +40,7 @@ export interface VisitedSet extends VisitedReader {
 
 /** What `openReader` needs: the shared buffers of a set. */
 export type VisitedSnapshot =
-  | { readonly kind: "fingerprint"; readonly table: Uint32Array }
+  | { readonly kind: "fingerprint"; readonly tables: readonly Uint32Array[] }
   | {
     readonly kind: "exact";
     readonly table: Uint32Array;
@@ -62,12 +62,13 @@ export function forEachEntry(
 ): void {
   const fp = new Uint32Array(2);
   if (snapshot.kind === "fingerprint") {
-    const table = snapshot.table;
-    for (let at = 0; at < table.length; at += 2) {
-      if ((table[at]! | table[at + 1]!) === 0) continue;
-      fp[0] = table[at]!;
-      fp[1] = table[at + 1]!;
-      f(table, at, fp);
+    for (const table of snapshot.tables) {
+      for (let at = 0; at < table.length; at += 2) {
+        if ((table[at]! | table[at + 1]!) === 0) continue;
+        fp[0] = table[at]!;
+        fp[1] = table[at + 1]!;
+        f(table, at, fp);
+      }
     }
     return;
   }

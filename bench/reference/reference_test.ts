@@ -79,3 +79,31 @@ referenceTest(
     }
   },
 );
+
+for (const tool of TOOLS) {
+  referenceTest(tool, "hvcheck and the tool count the same states, transitions and verdicts", async () => {
+    const { check } = await import("../../mod.ts");
+    const { default: pageOwnership } = await import("../../models/page_ownership.ts");
+    for (const n of [2, 4, 6]) {
+      const ours = check(pageOwnership, { params: { pages: n, fixed: true } });
+      const theirs = await runReference(options(tool, n));
+      assert.deepEqual(
+        [ours.distinctStates, ours.transitions, ours.verdict],
+        [theirs.states, theirs.transitions, "holds"],
+        `N=${n}`,
+      );
+      assert.equal(theirs.verdict, "ok");
+      if (tool === "spin") assert.equal(ours.depth, theirs.depth, `depth N=${n}`);
+      const symmetric = check(pageOwnership, { params: { pages: n, fixed: true, symmetry: true } });
+      if (tool === "rumur" && n <= 4) {
+        const orbits = await runReference(options(tool, n, { symmetry: true }));
+        assert.equal(symmetric.distinctStates, orbits.states, `orbits N=${n}`);
+      }
+    }
+    const buggy = check(pageOwnership, { params: { pages: 3, fixed: false } });
+    const theirs = await runReference(options(tool, 3, { fixed: false }));
+    assert.equal(theirs.verdict, "violation");
+    assert.equal(buggy.properties[0]!.traceLength, 4);
+    if (tool === "spin") assert.equal(theirs.trail?.length, buggy.properties[0]!.traceLength);
+  });
+}
