@@ -3,7 +3,11 @@
  * beside SPIN (-DBFS -DNOREDUCE) and Rumur, each a whole process, timed in the same run so the ratios
  * hold on a noisy machine. Prints a Markdown table (or JSON with --json).
  *
- *   deno task bench [--pages 8,9,10] [--workers 1,2] [--tools hvcheck,spin,rumur] [--repeat 1] [--json]
+ *   deno task bench [--pages 8,9,10] [--workers 1,2] [--tools hvcheck,spin,rumur] [--repeat 1]
+ *     [--domain-frames 4,5,6,7] [--json]
+ *
+ * A second table follows one domain model as it grows: xen_kexec (the atomic kexec_is_safe gate,
+ * 3 PIRQs, ballooning on) with more and more guest frames, for each worker count.
  *
  * Bytes per state are hvcheck's peak resident memory minus the resident memory of the same command on
  * a one-page model with the same number of workers (the runtime's own baseline), over the distinct
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "1,2" },
     tools: { type: "string", default: "hvcheck,spin,rumur" },
     "max-rumur": { type: "string", default: "10" },
+    "domain-frames": { type: "string", default: "4,5,6,7" },
     "max-spin": { type: "string", default: "11" },
     repeat: { type: "string", default: "1" },
     json: { type: "boolean" },
@@ -55,6 +60,8 @@ function median(xs: number[]): number {
 async function hvcheck(
   pages: number,
   workers: number,
+  model = "page_ownership",
+  sets = [`pages=${pages}`],
 ): Promise<{ seconds: number; result: Record<string, number> }> {
   const started = performance.now();
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -63,9 +70,8 @@ async function hvcheck(
       "-A",
       `${root}mod.ts`,
       "explore",
-      "page_ownership",
-      "--set",
-      `pages=${pages}`,
+      model,
+      ...sets.flatMap((set) => ["--set", set]),
       "--workers",
       String(workers),
       "--json",
@@ -148,6 +154,34 @@ for (const pages of sizes) {
   }
 }
 
+interface DomainRow {
+  frames: number;
+  workers: number;
+  states: number;
+  transitions: number;
+  depth: number;
+  seconds: number;
+  peakMiB: number;
+  bytesPerState: number;
+}
+const domainRows: DomainRow[] = [];
+for (const frames of list(values["domain-frames"]).map(Number)) {
+  for (const workers of workerCounts) {
+    const sets = ["variant=kexec_is_safe_atomic", "pirqs=3", `frames=${frames}`];
+    const { seconds, result } = await hvcheck(0, workers, "xen_kexec", sets);
+    domainRows.push({
+      frames,
+      workers,
+      states: result.distinctStates!,
+      transitions: result.transitions!,
+      depth: result.depth!,
+      seconds,
+      peakMiB: result.peakMemoryBytes! / 2 ** 20,
+      bytesPerState: (result.peakMemoryBytes! - (baselines.get(workers) ?? 0)) / result.distinctStates!,
+    });
+  }
+}
+
 if (values.json) {
   console.log(
     JSON.stringify(
@@ -178,6 +212,23 @@ if (values.json) {
       } | ${row.depth ?? "-"} | ${row.seconds.toFixed(2)} | ${
         base ? (row.seconds / base.seconds).toFixed(2) + "x" : "-"
       } | ${row.peakMiB?.toFixed(0) ?? "-"} | ${row.bytesPerState?.toFixed(1) ?? "-"} |`,
+    );
+  }
+}
+if (!values.json && domainRows.length) {
+  console.log("\nxen_kexec variant=kexec_is_safe_atomic pirqs=3 balloon=true, growing frames");
+  console.log(
+    "| frames | workers | states | transitions | depth | seconds | vs 1 worker | peak MiB | bytes/state |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const row of domainRows) {
+    const base = domainRows.find((r) => r.frames === row.frames && r.workers === 1);
+    console.log(
+      `| ${row.frames} | ${row.workers} | ${row.states.toLocaleString("en-US")} | ${
+        row.transitions.toLocaleString("en-US")
+      } | ${row.depth} | ${row.seconds.toFixed(2)} | ${
+        base ? (row.seconds / base.seconds).toFixed(2) + "x" : "-"
+      } | ${row.peakMiB.toFixed(0)} | ${row.bytesPerState.toFixed(1)} |`,
     );
   }
 }
