@@ -30,10 +30,11 @@
  */
 
 export { arrayOf, bool, elementOf, enumOf, indexSet, int, recordOf } from "./src/domain.ts";
-export type { Domain, IndexSet, Value, ValueOf } from "./src/domain.ts";
+export type { Domain, Fields, IndexSet, Value, ValueOf } from "./src/domain.ts";
 export { boolParam, enumParam, intParam } from "./src/params.ts";
+export type { Params, ParamValues } from "./src/params.ts";
 export { action, defineModel, range } from "./src/model.ts";
-export type { Model, ModelSpec } from "./src/model.ts";
+export type { ActionSpec, Model, ModelKit, ModelSpec } from "./src/model.ts";
 export { always, sometimes, transition } from "./src/properties.ts";
 export type { ActionLabel, Property } from "./src/properties.ts";
 export type { ReadonlyView, RecordView, ScalarArrayView } from "./src/state_view.ts";

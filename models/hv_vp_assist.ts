@@ -49,12 +49,12 @@ import {
   enumParam,
   int,
   intParam,
+  type ParamValues,
   range,
   type ReadonlyView,
   recordOf,
   type RecordView,
 } from "../mod.ts";
-import type { ParamValues } from "../src/params.ts";
 import { cpuhp } from "./lib/cpuhp.ts";
 
 const params = {

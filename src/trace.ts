@@ -150,13 +150,7 @@ function concreteTrace(
     if (!act) throw new ReplayError(`Model ${instance.name} has no action #${index} (step ${i + 1}).`, i + 1);
     before.set(canonical[i]!);
     if (!apply(act, i)) {
-      throw new ReplayError(
-        `Replaying model ${instance.name}: action ${act.text} is not enabled at step ${
-          i + 1
-        }; the model is ` +
-          `nondeterministic (its guards depend on something outside the state).`,
-        i + 1,
-      );
+      throw notEnabled(instance, act.text, i + 1);
     }
     canonicalize(words);
     verify(words, i + 1);
@@ -244,13 +238,7 @@ export function replayActions(
       throw modelFailure(instance, `action ${act.text}`, i, error);
     }
     if (!enabled) {
-      throw new ReplayError(
-        `Replaying model ${instance.name}: action ${act.text} is not enabled at step ${
-          i + 1
-        }; the model is ` +
-          `nondeterministic (its guards depend on something outside the state).`,
-        i + 1,
-      );
+      throw notEnabled(instance, act.text, i + 1);
     }
     verify(words, i + 1);
     states.push(Object.freeze(toValue(view)));
@@ -263,4 +251,13 @@ export function replayActions(
     states,
     actions: labels,
   });
+}
+
+/** A replayed action that the search took but that is not enabled now: the model is nondeterministic. */
+function notEnabled(instance: ModelInstance, action: string, step: number): ReplayError {
+  return new ReplayError(
+    `Replaying model ${instance.name}: action ${action} is not enabled at step ${step}; the model is ` +
+      `nondeterministic (its guards depend on something outside the state).`,
+    step,
+  );
 }

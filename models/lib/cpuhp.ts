@@ -23,20 +23,21 @@
  */
 
 import {
+  type ActionSpec,
   arrayOf,
   bool,
   boolParam,
   defineModel,
   enumParam,
+  type Fields,
   int,
   intParam,
+  type ModelKit,
+  type Property,
   type ReadonlyView,
   recordOf,
   type RecordView,
 } from "../../mod.ts";
-import type { Fields } from "../../src/domain.ts";
-import type { ActionSpec, ModelKit } from "../../src/model.ts";
-import type { Property } from "../../src/properties.ts";
 
 /** Sizes of a cpuhp instance. */
 export interface CpuhpConfig {

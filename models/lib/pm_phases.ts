@@ -24,19 +24,20 @@
  */
 
 import {
+  type ActionSpec,
   arrayOf,
   bool,
   defineModel,
   enumOf,
   enumParam,
+  type Fields,
   int,
   intParam,
+  type ModelKit,
   type ReadonlyView,
   recordOf,
   type RecordView,
 } from "../../mod.ts";
-import type { Fields } from "../../src/domain.ts";
-import type { ActionSpec, ModelKit } from "../../src/model.ts";
 
 /** The phases of each sequence, in order. */
 export const PM_SEQUENCES = {
