@@ -63,6 +63,14 @@ class FingerprintTableReader implements VisitedReader {
 export class FingerprintSet implements VisitedSet {
   readonly #tables: Uint32Array[];
   readonly #sizes = new Int32Array(TABLES);
+  /**
+   * Tables left over from growths, by capacity, for the next table that grows to that capacity. All
+   * tables start at the same capacity and grow by the same factor, so they pass through the same
+   * sizes in near lockstep: reusing a left-over table (instead of leaving it to the garbage collector,
+   * which frees large buffers late) keeps the peak memory near the live tables. Safe in a parallel
+   * search too: only the owner grows its tables, in the insert phase, when no worker reads them.
+   */
+  readonly #spare = new Map<number, Uint32Array>();
   #size = 0;
   #bytes = 0;
   readonly #shared: boolean;
@@ -121,6 +129,11 @@ export class FingerprintSet implements VisitedSet {
   #allocate(capacity: number): Uint32Array {
     const bytes = capacity * 8;
     this.#bytes += bytes;
+    const spare = this.#spare.get(capacity);
+    if (spare) {
+      this.#spare.delete(capacity);
+      return spare.fill(0);
+    }
     return new Uint32Array(this.#shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   }
 
@@ -138,5 +151,6 @@ export class FingerprintSet implements VisitedSet {
       table[(slot << 1) | 1] = lo;
     }
     this.#tables[t] = table;
+    this.#spare.set(old.length >>> 1, old);
   }
 }
