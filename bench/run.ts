@@ -201,7 +201,7 @@ if (values.json) {
       }`,
   );
   console.log(
-    "| tool | N | workers | states | transitions | depth | seconds | vs hvcheck 1 worker | peak MiB | bytes/state |",
+    "| tool | N | workers | states | transitions | depth | seconds | time / hvcheck 1 worker | peak MiB | bytes/state |",
   );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
@@ -218,7 +218,7 @@ if (values.json) {
 if (!values.json && domainRows.length) {
   console.log("\nxen_kexec variant=kexec_is_safe_atomic pirqs=3 balloon=true, growing frames");
   console.log(
-    "| frames | workers | states | transitions | depth | seconds | vs 1 worker | peak MiB | bytes/state |",
+    "| frames | workers | states | transitions | depth | seconds | time / 1 worker | peak MiB | bytes/state |",
   );
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const row of domainRows) {
