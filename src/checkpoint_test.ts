@@ -14,6 +14,21 @@ const essence = (r: CheckResult) => ({
   properties: r.properties.map((p) => ({ name: p.name, status: p.status, trace: p.trace })),
 });
 
+const root = new URL("../", import.meta.url).pathname;
+
+/** The command line of a one-worker run of page_ownership with `pages` pages. */
+const exploreArgs = (pages: number) => [
+  "run",
+  "-A",
+  `${root}mod.ts`,
+  "explore",
+  "page_ownership",
+  "--set",
+  `pages=${pages}`,
+  "--workers",
+  "1",
+];
+
 const pageOwnership = (params: Record<string, unknown>) => instantiate(models.get("page_ownership")!, params);
 
 Deno.test("levels that spill to disk in compressed chunks give the same result", async () => {
@@ -97,18 +112,7 @@ Deno.test("a run that cannot fit its memory budget stops cleanly with a checkpoi
 
 Deno.test("a run killed with SIGKILL resumes from its last checkpoint to the counts of a clean run", async () => {
   const dir = await Deno.makeTempDir();
-  const root = new URL("../", import.meta.url).pathname;
-  const args = [
-    "run",
-    "-A",
-    `${root}mod.ts`,
-    "explore",
-    "page_ownership",
-    "--set",
-    "pages=9",
-    "--workers",
-    "1",
-  ];
+  const args = exploreArgs(9);
   const child = new Deno.Command(Deno.execPath(), {
     args: [...args, "--checkpoint", dir, "--checkpoint-every", "0.05"],
     cwd: root,
@@ -140,18 +144,7 @@ Deno.test("a run killed with SIGKILL resumes from its last checkpoint to the cou
 
 Deno.test("Ctrl-C (SIGINT) stops a run with a checkpoint and exit code 3; --resume finishes it", async () => {
   const dir = await Deno.makeTempDir();
-  const root = new URL("../", import.meta.url).pathname;
-  const args = [
-    "run",
-    "-A",
-    `${root}mod.ts`,
-    "explore",
-    "page_ownership",
-    "--set",
-    "pages=10",
-    "--workers",
-    "1",
-  ];
+  const args = exploreArgs(10);
   const child = new Deno.Command(Deno.execPath(), {
     args: [...args, "--checkpoint", dir],
     cwd: root,
