@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { gates as allGates } from "../checks/mod.ts";
 import { models } from "../models/mod.ts";
-import { checkInstanceParallel, type CheckResult } from "./check.ts";
+import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
 import { identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
 import { describeExpectation, type GateResult, runGate } from "./gate_runner.ts";
@@ -22,7 +22,7 @@ import { replayStates } from "./replay.ts";
 import { formatCount, formatProgress, formatResultText, formatTable } from "./report.ts";
 import type { Progress, SearchOptions } from "./search.ts";
 import { writeTraceFiles } from "./trace_files.ts";
-import { parseItf } from "./trace_itf.ts";
+import { fromItfParams, parseItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
 
 /** Exit codes. */
@@ -256,13 +256,7 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
         seconds: r.result.seconds,
         why: r.gate.why,
         warnings: r.result.warnings,
-        properties: r.result.properties.map((p) => ({
-          name: p.name,
-          kind: p.kind,
-          status: p.status,
-          ...(p.traceLength !== undefined ? { traceLength: p.traceLength } : {}),
-          ...(tracePaths.get(r)?.[p.name] ? { tracePath: tracePaths.get(r)![p.name] } : {}),
-        })),
+        properties: r.result.properties.map((p) => propertyJson(p, tracePaths.get(r)?.[p.name])),
       })),
       null,
       2,
@@ -386,14 +380,19 @@ function resultJson(result: CheckResult, paths: Record<string, string>, reproduc
   const { properties, ...rest } = result;
   return {
     ...rest,
-    properties: properties.map((p) => ({
-      name: p.name,
-      kind: p.kind,
-      status: p.status,
-      ...(p.traceLength !== undefined ? { traceLength: p.traceLength } : {}),
-      ...(paths[p.name] ? { tracePath: paths[p.name] } : {}),
-    })),
+    properties: properties.map((p) => propertyJson(p, paths[p.name])),
     reproduce,
+  };
+}
+
+/** One property as `check --json` and `explore --json` print it. */
+function propertyJson(p: PropertyResult, tracePath: string | undefined): unknown {
+  return {
+    name: p.name,
+    kind: p.kind,
+    status: p.status,
+    ...(p.traceLength !== undefined ? { traceLength: p.traceLength } : {}),
+    ...(tracePath ? { tracePath } : {}),
   };
 }
 
@@ -461,14 +460,7 @@ function recordedParams(text: string, modelName: string, path: string): Record<s
   }
   const params = meta?.params;
   if (typeof params !== "object" || params === null) return {};
-  return Object.fromEntries(
-    Object.entries(params).map(([k, v]) => [
-      k,
-      typeof v === "object" && v !== null && typeof (v as { "#bigint"?: unknown })["#bigint"] === "string"
-        ? Number((v as { "#bigint": string })["#bigint"])
-        : v,
-    ]),
-  );
+  return fromItfParams(params as Record<string, unknown>);
 }
 
 function commandList(args: readonly string[], io: Io): number {

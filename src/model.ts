@@ -11,7 +11,6 @@
 
 import {
   assertDomain,
-  contains,
   describe,
   type Fields,
   int,
@@ -387,9 +386,4 @@ export function scalarValues(domain: ScalarDomain): Value[] {
     case "enum":
       return [...domain.values];
   }
-}
-
-/** Whether a plain value is a state of this instance (right variables, every value in its domain). */
-export function isState(instance: ModelInstance, value: unknown): boolean {
-  return contains(instance.domain, value);
 }

@@ -194,11 +194,17 @@ function parseAction(raw: unknown, instance: ModelInstance, where: string): Acti
   if (candidates.length === 0) {
     throw new InputError(`${where}: model ${instance.name} has no action ${JSON.stringify(raw.name)}.`);
   }
-  const params: Record<string, Value> = {};
-  for (const [key, value] of Object.entries(raw.params ?? {})) {
-    params[key] = isObject(value) && typeof value["#bigint"] === "string"
-      ? Number(value["#bigint"])
-      : value as Value;
-  }
-  return { name: raw.name, params };
+  return { name: raw.name, params: fromItfParams(raw.params ?? {}) as Record<string, Value> };
+}
+
+/**
+ * A map of parameter values from ITF, where the domains are not known yet (action parameters, the
+ * model parameters in `#meta`): `{"#bigint": "3"}` becomes 3, other values stay as they are.
+ */
+export function fromItfParams(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).map((
+      [key, value],
+    ) => [key, isObject(value) && typeof value["#bigint"] === "string" ? Number(value["#bigint"]) : value]),
+  );
 }
