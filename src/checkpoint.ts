@@ -22,7 +22,7 @@ import type { Finding } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import { writeFileAtomicSync } from "./write_atomic.ts";
 
-const FORMAT = "hvcheck-checkpoint-1";
+const FORMAT = "hvcheck-checkpoint-2";
 
 /** The state of a search at a segment boundary. */
 export interface SearchState {
@@ -41,7 +41,7 @@ export interface SearchState {
   readonly actions: Uint32Array;
   /** Visited states: fingerprint pairs, or packed states in exact mode. */
   readonly visited: Uint32Array;
-  /** The current level's states not yet expanded (W words, parent, action each). */
+  /** The current level's states not yet expanded (W words each). */
   readonly current: Uint32Array;
   /** The next level so far. */
   readonly next: Uint32Array;

@@ -3,14 +3,16 @@
  * phases separated by barriers, with the same code whether the workers are threads or, for one
  * worker, plain objects in the calling thread:
  *
- * 1. expand: the worker takes a contiguous slice of the level, evaluates guards and effects, checks
- *    transition properties, canonicalises and fingerprints each successor, and drops those already in
- *    the visited set (every shard is read-only in this phase). The rest go to the outbox of the shard
- *    that owns their fingerprint, tagged with their key: (parent id, action index).
- * 2. insert: each worker inserts its inboxes (one per worker, in worker order, so in increasing key
- *    order overall) into the shard it owns; the first occurrence of a fingerprint is the one with the
- *    smallest key. New states are checked against invariants and witnesses and appended to the
- *    worker's list of new states, still in key order.
+ * 1. expand: the workers claim blocks of the segment from a shared counter, in increasing order, until
+ *    none is left (so a worker whose states have more successors takes fewer blocks, and nobody waits
+ *    for a slow slice). For each state a worker evaluates guards and effects, checks transition
+ *    properties, canonicalises and fingerprints each successor, and drops those already in the visited
+ *    set (every shard is read-only in this phase). The rest go to the outbox of the shard that owns
+ *    their fingerprint, tagged with their key: (parent id, action index). Each outbox is in key order.
+ * 2. insert: each worker merges its inboxes (one per worker) by key and inserts them, in that order,
+ *    into the shard it owns; the first occurrence of a fingerprint is the one with the smallest key,
+ *    whichever worker expanded it. New states are checked against invariants and witnesses and
+ *    appended to the worker's list of new states, still in key order.
  *
  * The search then merges the workers' new lists by key: that is exactly the order a sequential BFS
  * discovers them in, so ids, parents, the next level and the counterexamples chosen are identical
@@ -43,6 +45,9 @@ export const MAX_ACTION_INSTANCES = 2 ** 21;
 /** Successors gathered before their visited-set lookups: enough to overlap many cache misses. */
 const BATCH = 64;
 
+/** Inbox entries merged before their insertions, so their cache misses overlap. */
+const INSERT_BATCH = 16;
+
 /** Slots of the table of recently looked-up fingerprints (16 MiB): of 2^16..2^22 slots, 2^21 ran page_ownership N=10 fastest. */
 const RECENT_SLOTS = 1 << 21;
 const RECENT_LIMIT = RECENT_SLOTS / 2;
@@ -63,11 +68,14 @@ export interface Records {
 
 /** What the expand phase needs. */
 export interface ExpandTask {
+  /** A segment of the level: W words per state. */
   readonly frontier: Records;
-  /** Slice of the level, in states. */
-  readonly from: number;
-  readonly to: number;
-  /** Id of the level's first state. */
+  /** States in the segment. */
+  readonly size: number;
+  /** The next unclaimed state of the segment, shared by the workers (claimed `block` at a time). */
+  readonly claim: Int32Array;
+  readonly block: number;
+  /** Id of the segment's first state. */
   readonly firstId: number;
   readonly depth: number;
   /** States at the depth limit are not expanded; a new successor marks the run incomplete. */
@@ -100,7 +108,7 @@ export interface ExpandReport {
 
 /** What the insert phase needs. */
 export interface InsertTask {
-  /** This shard's inbox from every worker, in worker order. */
+  /** This shard's inbox from every worker, each in key order. */
   readonly inboxes: readonly Records[];
   readonly depth: number;
   readonly invariants: readonly number[];
@@ -115,8 +123,10 @@ export interface RestoreTask {
 
 /** What the insert phase reports. */
 export interface InsertReport {
-  /** New states in key order: W words, parent, action. */
+  /** New states in key order: W words each. */
   readonly added: Records;
+  /** Their keys, in the same order: parent id, action index. */
+  readonly addedKeys: Records;
   /** Invariant violations and witnesses, the first (smallest key) of each property. */
   readonly findings: readonly Finding[];
   readonly shard: VisitedSnapshot;
@@ -133,6 +143,7 @@ export class LevelWorker {
   readonly #width: number;
   readonly #outboxes: GrowableUint32Array[];
   readonly #added: GrowableUint32Array;
+  readonly #addedKeys: GrowableUint32Array;
   readonly #current: Uint32Array;
   readonly #next: Uint32Array;
   readonly #currentView: unknown;
@@ -146,6 +157,9 @@ export class LevelWorker {
   readonly #pending: Int32Array;
   /** Fingerprints looked up during the current expand phase (see #recentlySeen). */
   readonly #recent = new Uint32Array(RECENT_SLOTS * 2);
+  /** The insert phase's current batch: the inbox and offset of each entry, in key order. */
+  readonly #mergedFrom = new Int32Array(INSERT_BATCH);
+  readonly #mergedAt = new Int32Array(INSERT_BATCH);
   #recentCount = 0;
   readonly #hasBackground: boolean;
 
@@ -164,9 +178,10 @@ export class LevelWorker {
     this.#width = instance.words;
     this.#shard = options.exact
       ? new ExactStateSet(instance.words, 1 << 16, { shared })
-      : new FingerprintSet(1 << 16, { shared });
+      : new FingerprintSet(1 << 16);
     this.#outboxes = Array.from({ length: count }, () => new GrowableUint32Array(1 << 12, { shared }));
     this.#added = new GrowableUint32Array(1 << 12, { shared });
+    this.#addedKeys = new GrowableUint32Array(1 << 12, { shared });
     this.#current = new Uint32Array(this.#width);
     this.#next = new Uint32Array(this.#width);
     this.#currentView = createView(this.#current, instance.shape);
@@ -203,6 +218,7 @@ export class LevelWorker {
     }
     return {
       added: { data: new Uint32Array(0), length: 0 },
+      addedKeys: { data: new Uint32Array(0), length: 0 },
       findings: [],
       shard: this.#shard.snapshot(),
       shardSize: this.#shard.size,
@@ -223,7 +239,7 @@ export class LevelWorker {
     });
   }
 
-  /** Phase 1: expand states `from..to` of the level. */
+  /** Phase 1: expand the blocks of the segment this worker claims. */
   expand(task: ExpandTask, failure: (where: string, depth: number, error: unknown) => Error): ExpandReport {
     const instance = this.#instance, width = this.#width;
     const current = this.#current, next = this.#next, fp = this.#fp;
@@ -232,7 +248,6 @@ export class LevelWorker {
     const canonicalize = instance.canonicalize;
     const readers = this.#readers(task.shards);
     const frontier = task.frontier.data;
-    const stride = width + 2;
     for (const outbox of this.#outboxes) outbox.clear();
     this.#fired.fill(0);
     this.#recent.fill(0);
@@ -244,14 +259,20 @@ export class LevelWorker {
     const batchStride = width + 4;
     const batch = this.#batch;
     let batched = 0;
-    for (let i = task.from; i < task.to; i++) {
-      if ((i & 255) === 0 && Date.now() > task.deadline) {
-        timedOut = true;
-        batched = 0; // the level is abandoned: its successors are not needed
-        break;
+    let i = 0, end = 0;
+    for (;; i++) {
+      if (i === end) {
+        i = Atomics.add(task.claim, 0, task.block);
+        if (i >= task.size) break;
+        end = Math.min(task.size, i + task.block);
+        if (Date.now() > task.deadline) {
+          timedOut = true;
+          batched = 0; // the level is abandoned: its successors are not needed
+          break;
+        }
       }
       const id = task.firstId + i;
-      for (let w = 0, at = i * stride; w < width; w++) current[w] = frontier[at + w]!;
+      for (let w = 0, at = i * width; w < width; w++) current[w] = frontier[at + w]!;
       expanded++;
       if (instance.withinBoundary) {
         let inside: boolean;
@@ -402,8 +423,9 @@ export class LevelWorker {
     const width = this.#width, fp = this.#fp, shard = this.#shard;
     const next = this.#next, nextView = this.#nextView;
     const properties = this.#instance.properties;
-    const added = this.#added;
+    const added = this.#added, addedKeys = this.#addedKeys;
     added.clear();
+    addedKeys.clear();
     let invariants = [...task.invariants], witnesses = [...task.witnesses];
     const findings: Finding[] = [];
     const stride = width + 4;
@@ -415,46 +437,66 @@ export class LevelWorker {
         throw failure(`property ${properties[property]!.name}`, depth, error);
       }
     };
-    for (const inbox of task.inboxes) {
-      const data = inbox.data;
-      const entries = inbox.length / stride;
-      // Touch a batch of home slots before inserting them, so their cache misses overlap.
-      for (let start = 0; start < entries; start += 16) {
-        const end = Math.min(entries, start + 16);
-        for (let k = start; k < end; k++) {
-          fp[1] = data[k * stride + width + 1]!;
-          touchSink ^= shard.touch(fp);
-        }
-        for (let k = start; k < end; k++) {
-          const at = k * stride;
-          fp[0] = data[at + width]!;
-          fp[1] = data[at + width + 1]!;
-          if (!shard.insert(data, at, fp)) continue;
+    const inboxes = task.inboxes;
+    const heads = new Array<number>(inboxes.length).fill(0);
+    const from = this.#mergedFrom, offsets = this.#mergedAt;
+    for (;;) {
+      // The next entries in key order (each inbox is in key order: merge them by their heads).
+      let n = 0;
+      for (; n < INSERT_BATCH; n++) {
+        let best = -1, bestParent = 0, bestAction = 0;
+        for (let s = 0; s < inboxes.length; s++) {
+          const at = heads[s]!;
+          if (at >= inboxes[s]!.length) continue;
+          const data = inboxes[s]!.data;
           const parent = data[at + width + 2]!, action = data[at + width + 3]!;
-          const out = added.reserve(width + 2);
-          const store = added.data;
-          for (let w = 0; w < width; w++) store[out + w] = data[at + w]!;
-          store[out + width] = parent;
-          store[out + width + 1] = action;
-          if (invariants.length + witnesses.length === 0) continue;
-          for (let w = 0; w < width; w++) next[w] = data[at + w]!;
-          for (let i = 0; i < invariants.length; i++) {
-            if (check(invariants[i]!, nextView)) continue;
-            findings.push({ property: invariants[i]!, parent, action, length: depth });
-            invariants = invariants.filter((_, j) => j !== i);
-            i--;
+          if (best < 0 || parent < bestParent || (parent === bestParent && action < bestAction)) {
+            best = s;
+            bestParent = parent;
+            bestAction = action;
           }
-          for (let i = 0; i < witnesses.length; i++) {
-            if (!check(witnesses[i]!, nextView)) continue;
-            findings.push({ property: witnesses[i]!, parent, action, length: depth });
-            witnesses = witnesses.filter((_, j) => j !== i);
-            i--;
-          }
+        }
+        if (best < 0) break;
+        from[n] = best;
+        offsets[n] = heads[best]!;
+        heads[best]! += stride;
+      }
+      if (n === 0) break;
+      // Touch their home slots before inserting them, so the cache misses overlap.
+      for (let k = 0; k < n; k++) {
+        const data = inboxes[from[k]!]!.data, at = offsets[k]!;
+        fp[0] = data[at + width]!;
+        fp[1] = data[at + width + 1]!;
+        touchSink ^= shard.touch(fp);
+      }
+      for (let k = 0; k < n; k++) {
+        const data = inboxes[from[k]!]!.data, at = offsets[k]!;
+        fp[0] = data[at + width]!;
+        fp[1] = data[at + width + 1]!;
+        if (!shard.insert(data, at, fp)) continue;
+        const parent = data[at + width + 2]!, action = data[at + width + 3]!;
+        added.pushWords(data, at, width);
+        addedKeys.push(parent);
+        addedKeys.push(action);
+        if (invariants.length + witnesses.length === 0) continue;
+        for (let w = 0; w < width; w++) next[w] = data[at + w]!;
+        for (let i = 0; i < invariants.length; i++) {
+          if (check(invariants[i]!, nextView)) continue;
+          findings.push({ property: invariants[i]!, parent, action, length: depth });
+          invariants = invariants.filter((_, j) => j !== i);
+          i--;
+        }
+        for (let i = 0; i < witnesses.length; i++) {
+          if (!check(witnesses[i]!, nextView)) continue;
+          findings.push({ property: witnesses[i]!, parent, action, length: depth });
+          witnesses = witnesses.filter((_, j) => j !== i);
+          i--;
         }
       }
     }
     return {
       added: { data: added.data, length: added.length },
+      addedKeys: { data: addedKeys.data, length: addedKeys.length },
       findings,
       shard: shard.snapshot(),
       shardSize: shard.size,

@@ -1,13 +1,14 @@
 /**
  * Breadth-first search, level by level, over packed states.
  *
- * The coordinator below reads top to bottom, once per level: hand each worker a slice of the level to
- * expand (src/level_worker.ts) -> barrier -> decide transition properties and deadlocks -> each worker
- * inserts the successors its shard owns -> barrier -> merge the new states by key into the next level,
- * recording each one's parent id and action -> decide invariants and witnesses -> check limits. Levels
- * finish in order, so the first violation of each property is at the smallest depth: every
- * counterexample is a shortest one; and since keys order states exactly as a sequential search finds
- * them, the counts, ids and counterexamples are the same for any number of workers.
+ * The coordinator below reads top to bottom, once per segment of a level: the workers claim blocks of
+ * the segment and expand them (src/level_worker.ts) -> barrier -> decide transition properties and
+ * deadlocks -> each worker inserts the successors its shard owns -> barrier -> merge the new states by
+ * key into the next level, recording each one's parent id and action -> decide invariants and
+ * witnesses -> check limits. Levels finish in order, so the first violation of each property is at
+ * the smallest depth: every counterexample is a shortest one; and since keys order states exactly as
+ * a sequential search finds them, the counts, ids and counterexamples are the same for any number of
+ * workers.
  *
  * The coordinator is a generator that yields each phase's tasks: `search` runs them on one in-thread
  * worker, `searchParallel` (src/parallel_search.ts) on worker threads. One loop, two drivers.
@@ -32,7 +33,7 @@ import {
   type RestoreTask,
 } from "./level_worker.ts";
 import { identityOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
-import { FrontierStore } from "./frontier_store.ts";
+import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView, StateValueError } from "./state_view.ts";
 import { forEachEntry, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
@@ -153,6 +154,12 @@ function sampleMemory(): number {
 const SEGMENT_STATES = 1 << 16;
 
 /**
+ * States a worker claims at a time: small enough that the workers finish a segment within a fraction
+ * of a millisecond of each other, large enough that claims stay rare.
+ */
+const CLAIM_BLOCK = 256;
+
+/**
  * The level loop. Yields each phase's tasks, receives the workers' reports; returns the outcome.
  * `workers` is the number of shards and slices. A level is expanded in segments of at most
  * SEGMENT_STATES states, each a full expand-insert-merge round: segments are consecutive in key order,
@@ -167,7 +174,6 @@ export function* coordinate(
 ): Generator<PhaseRequest, SearchOutcome, PhaseReply> {
   const started = performance.now();
   const width = instance.words;
-  const stride = width + 2;
   const properties = instance.properties;
   const deadlockIndex = instance.deadlock ? properties.length : -1;
   const findings: (Finding | undefined)[] = new Array(properties.length + (instance.deadlock ? 1 : 0));
@@ -183,6 +189,8 @@ export function* coordinate(
   const actionsTaken = new ChunkedArray(Math.max(instance.actions.length, instance.inits.length));
   const fired = new Array<number>(instance.actions.length).fill(0);
   const shared = workers > 1;
+  /** The next unclaimed state of the segment being expanded. */
+  const claim = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   let shards: VisitedSnapshot[] | undefined;
   let shardBytes = 0;
   let shardSizes: number[] = [];
@@ -191,9 +199,10 @@ export function* coordinate(
   let lastCheckpoint = started;
   let checkpointPath: string | undefined;
   let spillDir: string | undefined;
+  // Level chunks are the segments: a level is expanded a chunk at a time.
+  const pool = new ChunkPool(width, options.segmentStates ?? SEGMENT_STATES, { shared });
   const newStore = () =>
-    new FrontierStore(stride, {
-      shared,
+    new FrontierStore(pool, {
       // The frontier keeps a fifth of the budget in memory; the rest of a level spills to disk.
       memoryLimit: options.frontierMemoryBytes ??
         (Number.isFinite(budget) ? Math.max(1 << 20, budget / 5) : Infinity),
@@ -240,29 +249,10 @@ export function* coordinate(
     shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
     shardSizes = reports.map((r) => r.shardSize);
     decideFirst(reports.flatMap((r) => r.findings));
-    // Merge the shards' new states by key: the order a sequential search would have found them in.
-    const lists = reports.map((r) => r.added);
-    const total = lists.reduce((sum, l) => sum + l.length / stride, 0);
+    const total = reports.reduce((sum, r) => sum + r.added.length / width, 0);
     const room = Math.min(total, maxStates - distinct);
     if (room < total) limit = "max-states";
-    const heads = lists.map(() => 0);
-    for (let n = 0; n < room; n++) {
-      let best = -1, bestKey = Infinity;
-      for (let s = 0; s < lists.length; s++) {
-        const at = heads[s]! * stride;
-        if (at >= lists[s]!.length) continue;
-        const data = lists[s]!.data;
-        const key = keyOf(data[at + width]!, data[at + width + 1]!);
-        if (key < bestKey) {
-          bestKey = key;
-          best = s;
-        }
-      }
-      const data = lists[best]!.data, record = heads[best]!++;
-      next.append(data, record, 1);
-      parents.push(data[record * stride + width]!);
-      actionsTaken.push(data[record * stride + width + 1]!);
-    }
+    mergeByKey(reports, room, width, next, parents, actionsTaken);
     distinct += room;
   }
 
@@ -319,8 +309,8 @@ export function* coordinate(
     saved.fired.forEach((n, a) => fired[a] = n);
     saved.parents.forEach((p) => parents.push(p));
     saved.actions.forEach((a) => actionsTaken.push(a));
-    current.append(saved.current, 0, saved.current.length / stride);
-    next.append(saved.next, 0, saved.next.length / stride);
+    current.append(saved.current, 0, saved.current.length / width);
+    next.append(saved.next, 0, saved.next.length / width);
     const reports = (yield {
       phase: "restore",
       tasks: Array.from({ length: workers }, () => ({ visited: saved.visited })),
@@ -356,17 +346,18 @@ export function* coordinate(
 
   levels: while ((current.length > 0 || next.length > 0) && limit === undefined && !stopped) {
     const atDepthLimit = depth >= maxDepth;
-    for (const segment of current.segments(options.segmentStates ?? SEGMENT_STATES)) {
-      const segmentSize = segment.length / stride;
+    for (let segment = current.first(); segment !== undefined; segment = current.first()) {
+      const segmentSize = segment.length / width;
       const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
       const transitionChecks = undecided("transition");
-      const slice = Math.ceil(segmentSize / workers);
+      claim[0] = 0;
       const expandReports = (yield {
         phase: "expand",
-        tasks: Array.from({ length: workers }, (_, w): ExpandTask => ({
+        tasks: Array.from({ length: workers }, (): ExpandTask => ({
           frontier: segment,
-          from: Math.min(segmentSize, w * slice),
-          to: Math.min(segmentSize, (w + 1) * slice),
+          size: segmentSize,
+          claim,
+          block: CLAIM_BLOCK,
           firstId: currentFirstId,
           depth,
           atDepthLimit,
@@ -398,12 +389,13 @@ export function* coordinate(
       if (atDepthLimit) {
         if (expandReports.some((r) => r.depthLimitHit)) limit = "max-depth";
         currentFirstId += segmentSize;
+        current.releaseFirst();
         continue;
       }
       const perShard = Array.from({ length: workers }, (_, s) => expandReports.map((r) => r.outboxes[s]!));
       yield* insertSegment(perShard, depth + 1);
       currentFirstId += segmentSize;
-      current.dropSegment(segmentSize);
+      current.releaseFirst();
       if (limit !== undefined) break levels;
 
       const memory = sampleMemory();
@@ -472,6 +464,47 @@ export function* coordinate(
     workers,
     ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
   };
+}
+
+/**
+ * Appends the first `count` of the shards' new states to the next level, merged by key (the order a
+ * sequential search finds them in), and their parents and actions to the per-state arrays.
+ */
+function mergeByKey(
+  reports: readonly InsertReport[],
+  count: number,
+  width: number,
+  next: FrontierStore,
+  parents: ChunkedArray,
+  actions: ChunkedArray,
+): void {
+  if (reports.length === 1) {
+    const keys = reports[0]!.addedKeys.data;
+    next.append(reports[0]!.added.data, 0, count);
+    for (let n = 0; n < count; n++) {
+      parents.push(keys[2 * n]!);
+      actions.push(keys[2 * n + 1]!);
+    }
+    return;
+  }
+  const heads = new Array<number>(reports.length).fill(0);
+  for (let n = 0; n < count; n++) {
+    let best = -1, bestParent = 0, bestAction = 0;
+    for (let s = 0; s < reports.length; s++) {
+      const keys = reports[s]!.addedKeys, at = 2 * heads[s]!;
+      if (at >= keys.length) continue;
+      const parent = keys.data[at]!, action = keys.data[at + 1]!;
+      if (best < 0 || parent < bestParent || (parent === bestParent && action < bestAction)) {
+        best = s;
+        bestParent = parent;
+        bestAction = action;
+      }
+    }
+    next.append(reports[best]!.added.data, heads[best]! * width, 1);
+    heads[best]!++;
+    parents.push(bestParent);
+    actions.push(bestAction);
+  }
 }
 
 /** Runs the loop's phases on one worker in the calling thread; `pause` runs between phases. */

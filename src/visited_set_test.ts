@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ExactStateSet } from "./exact_state_set.ts";
 import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
-import type { VisitedSet } from "./visited_set.ts";
+import type { VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 
 /** A reproducible pseudo-random sequence (xorshift32). */
 function random(seed: number): () => number {
@@ -57,4 +57,29 @@ Deno.test("fingerprint() is deterministic, never (0, 0), and spreads nearby stat
   fingerprint(Uint32Array.of(7, 9, 1), 1, 2, a);
   fingerprint(Uint32Array.of(9, 1), 0, 2, b);
   assert.deepEqual([...a], [...b]);
+});
+
+Deno.test("FingerprintSet grows its tables in place and keeps its load near the staggered average", () => {
+  const set = new FingerprintSet(1 << 10);
+  const tablesOf = (snapshot: VisitedSnapshot) => snapshot.kind === "fingerprint" ? snapshot.tables : [];
+  const buffers = tablesOf(set.snapshot()).map((t) => t.buffer);
+  const words = new Uint32Array(1), fp = new Uint32Array(2);
+  const bytesPerEntry: number[] = [];
+  for (let i = 1; i <= 1_000_000; i++) {
+    words[0] = i;
+    fingerprint(words, 0, 1, fp);
+    assert.ok(set.insert(words, 0, fp));
+    if (i % 100_000 === 0) bytesPerEntry.push(set.bytes / set.size);
+  }
+  const tables = tablesOf(set.snapshot());
+  assert.equal(tables.length, 64);
+  // Every table grew (from 16 slots to thousands) without leaving its buffer.
+  assert.ok(tables.every((t, i) => t.buffer === buffers[i] && t.length > 1 << 12));
+  // Lockstep tables would swing between 10.7 and 16 bytes per entry; staggered ones stay near 13.2.
+  for (const b of bytesPerEntry) assert.ok(b > 12 && b < 14.5, `${b} bytes per fingerprint`);
+  for (let i = 1; i <= 1_000_000; i += 997) {
+    words[0] = i;
+    fingerprint(words, 0, 1, fp);
+    assert.ok(set.has(words, 0, fp));
+  }
 });
