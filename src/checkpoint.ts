@@ -9,12 +9,17 @@
  * place, and only then named in the folder's `latest` file (itself replaced atomically); older
  * checkpoints are removed last. A crash at any moment leaves `latest` naming a complete checkpoint.
  *
+ * The data files are streams of 32-bit words, written and read a piece at a time: a checkpoint of a
+ * run near its memory budget must not need a second copy of the run's arrays (a run stopped by its
+ * budget writes one on the way out). A file is read twice on resume, first to check its fingerprint,
+ * then to use it, so a corrupt checkpoint is refused before anything is restored from it.
+ *
  * @module
  */
 
 // Inline rather than through an import map, so mod.ts also works when imported from another project.
 // deno-lint-ignore no-import-prefix
-import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
+import { Unzlib, Zlib } from "npm:fflate@0.8.2";
 import type { Value } from "./domain.ts";
 import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";
@@ -22,7 +27,10 @@ import type { Finding } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import { writeFileAtomicSync } from "./write_atomic.ts";
 
-const FORMAT = "hvcheck-checkpoint-2";
+const FORMAT = "hvcheck-checkpoint-3";
+
+/** One of a checkpoint's arrays of 32-bit words, as pieces in order. */
+export type WordStream = Iterable<Uint32Array>;
 
 /** The state of a search at a segment boundary. */
 export interface SearchState {
@@ -37,14 +45,14 @@ export interface SearchState {
   readonly seconds: number;
   readonly findings: readonly (Finding | null)[];
   readonly fired: readonly number[];
-  readonly parents: Uint32Array;
-  readonly actions: Uint32Array;
+  readonly parents: WordStream;
+  readonly actions: WordStream;
   /** Visited states: fingerprint pairs, or packed states in exact mode. */
-  readonly visited: Uint32Array;
+  readonly visited: WordStream;
   /** The current level's states not yet expanded (W words each). */
-  readonly current: Uint32Array;
+  readonly current: WordStream;
   /** The next level so far. */
-  readonly next: Uint32Array;
+  readonly next: WordStream;
 }
 
 /** What a checkpoint must match to be resumed. */
@@ -76,16 +84,124 @@ function hashText(text: string): string {
   const words = new Uint32Array(Math.ceil(bytes.length / 4) + 1);
   new Uint8Array(words.buffer).set(bytes);
   words[words.length - 1] = bytes.length;
-  return hashWords(words);
+  const hasher = new WordHasher();
+  hasher.push(words);
+  return hasher.digest();
 }
 
-function hashWords(words: Uint32Array): string {
-  const out = new Uint32Array(2);
-  fingerprint(words, 0, words.length, out);
-  return `${out[0]!.toString(16).padStart(8, "0")}${out[1]!.toString(16).padStart(8, "0")}`;
+/**
+ * A 64-bit fingerprint of a stream of words that does not depend on how the stream is cut into pieces:
+ * blocks of 2^16 words are fingerprinted, and each block's fingerprint is folded into the running one.
+ */
+class WordHasher {
+  static readonly BLOCK = 1 << 16;
+  readonly #block = new Uint32Array(WordHasher.BLOCK);
+  #filled = 0;
+  #words = 0;
+  readonly #state = new Uint32Array(5);
+  readonly #out = new Uint32Array(2);
+
+  get words(): number {
+    return this.#words;
+  }
+
+  push(words: Uint32Array): void {
+    for (let at = 0; at < words.length;) {
+      const n = Math.min(words.length - at, WordHasher.BLOCK - this.#filled);
+      this.#block.set(words.subarray(at, at + n), this.#filled);
+      this.#filled += n;
+      at += n;
+      if (this.#filled === WordHasher.BLOCK) this.#fold();
+    }
+    this.#words += words.length;
+  }
+
+  #fold(): void {
+    fingerprint(this.#block, 0, this.#filled, this.#out);
+    const state = this.#state;
+    state[2] = this.#out[0]!;
+    state[3] = this.#out[1]!;
+    state[4] = this.#filled;
+    fingerprint(state, 0, 5, this.#out);
+    state[0] = this.#out[0]!;
+    state[1] = this.#out[1]!;
+    this.#filled = 0;
+  }
+
+  digest(): string {
+    this.#fold();
+    const [hi, lo] = this.#state;
+    return `${hi!.toString(16).padStart(8, "0")}${lo!.toString(16).padStart(8, "0")}`;
+  }
 }
 
 const files = ["parents", "actions", "visited", "current", "next"] as const;
+
+/** Compresses a stream of words into `path`, a piece at a time; returns its length and fingerprint. */
+function writeWords(path: string, pieces: WordStream): { words: number; hash: string } {
+  const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+  try {
+    const hasher = new WordHasher();
+    const zlib = new Zlib({ level: 1 }, (chunk) => {
+      for (let at = 0; at < chunk.length;) at += file.writeSync(chunk.subarray(at));
+    });
+    for (const piece of pieces) {
+      hasher.push(piece);
+      zlib.push(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength));
+    }
+    zlib.push(new Uint8Array(0), true);
+    return { words: hasher.words, hash: hasher.digest() };
+  } finally {
+    file.close();
+  }
+}
+
+/** The words of a compressed file, a piece at a time (pieces of any size, whole words). */
+function* readWords(path: string): Generator<Uint32Array> {
+  const file = Deno.openSync(path);
+  try {
+    const out: Uint8Array[] = [];
+    const unzlib = new Unzlib((chunk) => out.push(chunk));
+    const input = new Uint8Array(1 << 22);
+    let carry = new Uint8Array(0);
+    for (let done = false; !done;) {
+      const n = file.readSync(input);
+      done = n === null;
+      unzlib.push(done ? new Uint8Array(0) : input.slice(0, n!), done);
+      for (const chunk of out.splice(0)) {
+        let bytes = chunk;
+        if (carry.length > 0) {
+          bytes = new Uint8Array(carry.length + chunk.length);
+          bytes.set(carry);
+          bytes.set(chunk, carry.length);
+        }
+        const whole = bytes.length - (bytes.length % 4);
+        carry = bytes.slice(whole);
+        if (whole > 0) yield new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + whole));
+      }
+    }
+    if (carry.length > 0) throw new Error("it does not hold whole words");
+  } finally {
+    file.close();
+  }
+}
+
+/** A stream cut into pieces of whole records of `words` words each (the last piece may be shorter). */
+export function* recordsOf(stream: WordStream, words: number): Generator<Uint32Array> {
+  let carry = new Uint32Array(0);
+  for (const piece of stream) {
+    let data = piece;
+    if (carry.length > 0) {
+      data = new Uint32Array(carry.length + piece.length);
+      data.set(carry);
+      data.set(piece, carry.length);
+    }
+    const whole = data.length - (data.length % words);
+    carry = data.slice(whole);
+    if (whole > 0) yield data.subarray(0, whole);
+  }
+  if (carry.length > 0) throw new InputError(`A checkpoint array ends in the middle of a record.`);
+}
 
 /** Writes a checkpoint into `dir`; returns the checkpoint's path. */
 export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state: SearchState): string {
@@ -96,12 +212,7 @@ export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state
   const name = `checkpoint-${sequence}`;
   Deno.mkdirSync(partial, { recursive: true });
   const sums: Record<string, { words: number; hash: string }> = {};
-  for (const file of files) {
-    const words = state[file];
-    sums[file] = { words: words.length, hash: hashWords(words) };
-    const bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
-    Deno.writeFileSync(`${partial}/${file}.z`, zlibSync(bytes, { level: 1 }));
-  }
+  for (const file of files) sums[file] = writeWords(`${partial}/${file}.z`, state[file]);
   const { parents: _p, actions: _a, visited: _v, current: _c, next: _n, ...counters } = state;
   Deno.writeTextFileSync(
     `${partial}/meta.json`,
@@ -160,20 +271,32 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
       `Checkpoint ${path} was written ${saved.exact ? "with" : "without"} --exact; resume it the same way.`,
     );
   }
-  const data: Partial<Record<(typeof files)[number], Uint32Array>> = {};
+  const streams: Partial<Record<(typeof files)[number], WordStream>> = {};
   for (const file of files) {
     const expected = meta.files[file];
-    let words: Uint32Array;
-    try {
-      const bytes = unzlibSync(await Deno.readFile(`${path}/${file}.z`));
-      words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
-    } catch (error) {
-      throw new InputError(`Checkpoint ${path}: ${file}.z is unreadable (${(error as Error).message}).`);
-    }
-    if (!expected || words.length !== expected.words || hashWords(words) !== expected.hash) {
-      throw new InputError(`Checkpoint ${path}: ${file}.z is corrupt (its contents do not match meta.json).`);
-    }
-    data[file] = words;
+    const at = `${path}/${file}.z`;
+    const corrupt = () =>
+      new InputError(`Checkpoint ${path}: ${file}.z is corrupt (its contents do not match meta.json).`);
+    if (!expected) throw corrupt();
+    const check = (pieces: WordStream): Generator<Uint32Array> =>
+      (function* () {
+        const hasher = new WordHasher();
+        try {
+          for (const piece of pieces) {
+            hasher.push(piece);
+            if (hasher.words > expected.words) throw corrupt();
+            yield piece;
+          }
+        } catch (error) {
+          if (error instanceof InputError) throw error;
+          throw new InputError(`Checkpoint ${path}: ${file}.z is unreadable (${(error as Error).message}).`);
+        }
+        if (hasher.words !== expected.words || hasher.digest() !== expected.hash) throw corrupt();
+      })();
+    // First pass: refuse a corrupt file before anything is restored from it.
+    for (const _ of check(readWords(at))) { /* only the fingerprint */ }
+    // Second pass, while the search restores: checked again, in case the file changed in between.
+    streams[file] = { [Symbol.iterator]: () => check(readWords(at)) };
   }
-  return { ...meta.counters, ...(data as Record<(typeof files)[number], Uint32Array>) };
+  return { ...meta.counters, ...(streams as Record<(typeof files)[number], WordStream>) };
 }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { models } from "../models/mod.ts";
 import { checkInstance, type CheckResult } from "./check.ts";
+// deno-lint-ignore no-import-prefix
+import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
 import { identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
 import { instantiate } from "./model.ts";
@@ -84,8 +86,17 @@ Deno.test("a checkpoint resumes with its own model, parameters and settings only
     /different version of model page_ownership's code/,
   );
   await refuse(identityOf(instantiate(models.get("xen_kexec")!, {}), false), /is of model page_ownership/);
-  // A corrupt data file is caught by its fingerprint.
+  // A corrupt data file is caught by its fingerprint: one word changed in a well-formed file...
   const latest = (await Deno.readTextFile(`${dir}/latest`)).trim();
+  const visitedFile = `${dir}/${latest}/visited.z`;
+  const original = await Deno.readFile(visitedFile);
+  const words = new Uint32Array(unzlibSync(original).buffer);
+  words[words.length >> 1]! ^= 1;
+  await Deno.writeFile(visitedFile, zlibSync(new Uint8Array(words.buffer)));
+  await refuse(identityOf(instance, false), /visited.z is corrupt/);
+  await Deno.writeFile(visitedFile, original);
+  await readCheckpoint(dir, identityOf(instance, false));
+  // ... or a file that is not zlib at all.
   await Deno.writeFile(`${dir}/${latest}/parents.z`, new Uint8Array([1, 2, 3]));
   await refuse(identityOf(instance, false), /parents.z is (unreadable|corrupt)/);
   await refuse(identityOf(instance, false), /parents/);

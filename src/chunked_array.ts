@@ -58,8 +58,12 @@ export class ChunkedArray {
     return this.#chunks[index >>> CHUNK_BITS]![index & (CHUNK - 1)]!;
   }
 
-  /** The chunks, for writing to a checkpoint. */
-  get chunks(): readonly Chunk[] {
-    return this.#chunks;
+  /** The elements as 32-bit words, a chunk at a time (for writing to a checkpoint). */
+  *pieces(): Generator<Uint32Array> {
+    for (let c = 0; c < this.#chunks.length; c++) {
+      const used = Math.min(CHUNK, this.#length - c * CHUNK);
+      const chunk = this.#chunks[c]!.subarray(0, used);
+      yield chunk instanceof Uint32Array ? chunk : Uint32Array.from(chunk);
+    }
   }
 }

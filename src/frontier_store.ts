@@ -184,16 +184,12 @@ export class FrontierStore {
     if (chunk.path !== undefined) Deno.removeSync(chunk.path);
   }
 
-  /** Every state not yet released, as one array (for checkpoints). */
-  all(): Uint32Array {
-    const out = new Uint32Array(this.length * this.#pool.width);
-    let at = 0;
+  /** Every state not yet released, a chunk at a time (for checkpoints). */
+  *pieces(): Generator<Uint32Array> {
     for (const chunk of this.#chunks) {
       const data = chunk.data ?? new Uint32Array(unzlibSync(Deno.readFileSync(chunk.path!)).buffer);
-      out.set(data.subarray(0, chunk.words), at);
-      at += chunk.words;
+      yield data.subarray(0, chunk.words);
     }
-    return out;
   }
 
   /** Releases every chunk and removes the spilled files. */

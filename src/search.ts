@@ -32,11 +32,11 @@ import {
   type Records,
   type RestoreTask,
 } from "./level_worker.ts";
-import { identityOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
+import { identityOf, recordsOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
 import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView, StateValueError } from "./state_view.ts";
-import { forEachEntry, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
+import { entryPieces, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
 
 export { type Finding, NO_PARENT } from "./level_worker.ts";
 
@@ -153,6 +153,9 @@ function sampleMemory(): number {
 /** States expanded per phase: bounds the successor batches whatever the level's size. */
 const SEGMENT_STATES = 1 << 16;
 
+/** Bytes of one chunk of both per-state arrays at their widest (src/chunked_array.ts). */
+const PER_STATE_CHUNK_BYTES = 2 ** 20 * 8;
+
 /**
  * States a worker claims at a time: small enough that the workers finish a segment within a fraction
  * of a millisecond of each other, large enough that claims stay rare.
@@ -193,7 +196,6 @@ export function* coordinate(
   const claim = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   let shards: VisitedSnapshot[] | undefined;
   let shardBytes = 0;
-  let shardSizes: number[] = [];
   let peakMemory = sampleMemory();
   let lastProgress = started;
   let lastCheckpoint = started;
@@ -247,7 +249,6 @@ export function* coordinate(
     }) as readonly InsertReport[];
     shards = reports.map((r) => r.shard);
     shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
-    shardSizes = reports.map((r) => r.shardSize);
     decideFirst(reports.flatMap((r) => r.findings));
     const total = reports.reduce((sum, r) => sum + r.added.length / width, 0);
     const room = Math.min(total, maxStates - distinct);
@@ -256,36 +257,21 @@ export function* coordinate(
     distinct += room;
   }
 
-  const state = (): SearchState => {
-    const all = (array: ChunkedArray) => {
-      const out = new Uint32Array(array.length);
-      for (let i = 0; i < array.length; i++) out[i] = array.get(i);
-      return out;
-    };
-    const entryWords = options.exact ? width : 2;
-    const visited = new Uint32Array(shardSizes.reduce((sum, n) => sum + n, 0) * entryWords);
-    let at = 0;
-    for (const shard of shards ?? []) {
-      forEachEntry(shard, (words, offset) => {
-        for (let w = 0; w < entryWords; w++) visited[at++] = words[offset + w]!;
-      }, (words, offset, out) => fingerprint(words, offset, width, out));
-    }
-    return {
-      distinct,
-      transitions,
-      depth,
-      currentFirstId,
-      nextFirstId,
-      seconds: secondsBefore + (performance.now() - started) / 1000,
-      findings: findings.map((f) => f ?? null),
-      fired,
-      parents: all(parents),
-      actions: all(actionsTaken),
-      visited,
-      current: current.all(),
-      next: next.all(),
-    };
-  };
+  const state = (): SearchState => ({
+    distinct,
+    transitions,
+    depth,
+    currentFirstId,
+    nextFirstId,
+    seconds: secondsBefore + (performance.now() - started) / 1000,
+    findings: findings.map((f) => f ?? null),
+    fired,
+    parents: parents.pieces(),
+    actions: actionsTaken.pieces(),
+    visited: { [Symbol.iterator]: () => visitedPieces(shards ?? [], width) },
+    current: current.pieces(),
+    next: next.pieces(),
+  });
   const checkpoint = () => {
     if (options.checkpointDir === undefined) return;
     checkpointPath = writeCheckpoint(
@@ -307,17 +293,18 @@ export function* coordinate(
     secondsBefore = saved.seconds;
     saved.findings.forEach((f, i) => findings[i] = f ?? undefined);
     saved.fired.forEach((n, a) => fired[a] = n);
-    saved.parents.forEach((p) => parents.push(p));
-    saved.actions.forEach((a) => actionsTaken.push(a));
-    current.append(saved.current, 0, saved.current.length / width);
-    next.append(saved.next, 0, saved.next.length / width);
-    const reports = (yield {
-      phase: "restore",
-      tasks: Array.from({ length: workers }, () => ({ visited: saved.visited })),
-    }) as readonly InsertReport[];
-    shards = reports.map((r) => r.shard);
-    shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
-    shardSizes = reports.map((r) => r.shardSize);
+    for (const piece of saved.parents) for (const p of piece) parents.push(p);
+    for (const piece of saved.actions) for (const a of piece) actionsTaken.push(a);
+    for (const piece of recordsOf(saved.current, width)) current.append(piece, 0, piece.length / width);
+    for (const piece of recordsOf(saved.next, width)) next.append(piece, 0, piece.length / width);
+    for (const piece of recordsOf(saved.visited, options.exact ? width : 2)) {
+      const reports = (yield {
+        phase: "restore",
+        tasks: Array.from({ length: workers }, () => ({ visited: piece })),
+      }) as readonly InsertReport[];
+      shards = reports.map((r) => r.shard);
+      shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+    }
   } else {
     // Level 0: the initial states, routed to their shards as if a virtual root had produced them.
     const inboxes = Array.from({ length: workers }, () => new GrowableUint32Array(64, { shared }));
@@ -400,8 +387,10 @@ export function* coordinate(
 
       const memory = sampleMemory();
       peakMemory = Math.max(peakMemory, memory);
-      // The next doubling of the per-state arrays and growth of the visited shards must still fit.
-      const growth = shardBytes * 1.5 + (parents.bytes + actionsTaken.bytes) * 0.1;
+      // What the next segment may add must still fit: its new states, which make some of the visited
+      // tables grow by half in place (one at a time: an eighth of the set is room for 16 of the 64),
+      // a chunk of each per-state array and a level chunk.
+      const growth = shardBytes / 8 + PER_STATE_CHUNK_BYTES + pool.chunkWords * 4;
       if (memory + growth > budget) {
         limit = "memory";
         checkpoint();
@@ -464,6 +453,11 @@ export function* coordinate(
     workers,
     ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
   };
+}
+
+/** Every shard's entries, a piece at a time. */
+function* visitedPieces(shards: readonly VisitedSnapshot[], width: number): Generator<Uint32Array> {
+  for (const shard of shards) yield* entryPieces(shard, width);
 }
 
 /**

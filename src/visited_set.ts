@@ -51,29 +51,29 @@ export type VisitedSnapshot =
   };
 
 /**
- * Calls `f` on every state of a snapshot: its words (for an exact set) at `offset` and fingerprint.
- * Fingerprint sets give no words; `fingerprint` is recomputed from the words of exact sets by `f`'s
- * caller when needed.
+ * The entries of a snapshot, a piece at a time: fingerprint pairs for a fingerprint set, packed states
+ * (`width` words each) for an exact one. Each piece is a fresh array of at most 2^16 entries.
  */
-export function forEachEntry(
-  snapshot: VisitedSnapshot,
-  f: (words: Uint32Array, offset: number, fp: Uint32Array) => void,
-  fingerprintOf: (words: Uint32Array, offset: number, out: Uint32Array) => void,
-): void {
-  const fp = new Uint32Array(2);
+export function* entryPieces(snapshot: VisitedSnapshot, width: number): Generator<Uint32Array> {
+  const entryWords = snapshot.kind === "fingerprint" ? 2 : width;
+  const piece = new Uint32Array(entryWords << 16);
+  let filled = 0;
   if (snapshot.kind === "fingerprint") {
     for (const table of snapshot.tables) {
       for (let at = 0; at < table.length; at += 2) {
         if ((table[at]! | table[at + 1]!) === 0) continue;
-        fp[0] = table[at]!;
-        fp[1] = table[at + 1]!;
-        f(table, at, fp);
+        piece[filled++] = table[at]!;
+        piece[filled++] = table[at + 1]!;
+        if (filled === piece.length) {
+          yield piece.slice();
+          filled = 0;
+        }
       }
     }
-    return;
+  } else {
+    for (let at = 0; at < snapshot.size * width; at += piece.length) {
+      yield snapshot.store.slice(at, Math.min(snapshot.size * width, at + piece.length));
+    }
   }
-  for (let id = 0; id < snapshot.size; id++) {
-    fingerprintOf(snapshot.store, id * snapshot.width, fp);
-    f(snapshot.store, id * snapshot.width, fp);
-  }
+  if (filled > 0) yield piece.slice(0, filled);
 }
