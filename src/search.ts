@@ -29,8 +29,8 @@ import {
   keyOf,
   LevelWorker,
   NO_PARENT,
-  type Records,
   type RestoreTask,
+  type Run,
 } from "./level_worker.ts";
 import { identityOf, recordsOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
 import { ChunkPool, FrontierStore } from "./frontier_store.ts";
@@ -156,10 +156,7 @@ const SEGMENT_STATES = 1 << 16;
 /** Bytes of one chunk of both per-state arrays at their widest (src/chunked_array.ts). */
 const PER_STATE_CHUNK_BYTES = 2 ** 20 * 8;
 
-/**
- * States a worker claims at a time: small enough that the workers finish a segment within a fraction
- * of a millisecond of each other, large enough that claims stay rare.
- */
+/** States a worker claims at a time (see LevelWorker's #claim). */
 const CLAIM_BLOCK = 256;
 
 /**
@@ -192,8 +189,8 @@ export function* coordinate(
   const actionsTaken = new ChunkedArray(Math.max(instance.actions.length, instance.inits.length));
   const fired = new Array<number>(instance.actions.length).fill(0);
   const shared = workers > 1;
-  /** The next unclaimed state of the segment being expanded. */
-  const claim = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
+  /** The next unclaimed state of each worker's region of the segment being expanded. */
+  const claim = new Int32Array(shared ? new SharedArrayBuffer(4 * workers) : new ArrayBuffer(4 * workers));
   let shards: VisitedSnapshot[] | undefined;
   let shardBytes = 0;
   let peakMemory = sampleMemory();
@@ -239,7 +236,7 @@ export function* coordinate(
 
   /** Inserts the inboxes and appends the new states, merged by key, to the next level. */
   function* insertSegment(
-    perShard: Records[][],
+    perShard: Run[][],
     levelDepth: number,
   ): Generator<PhaseRequest, void, PhaseReply> {
     const invariants = undecided("always"), witnesses = undecided("sometimes");
@@ -326,7 +323,7 @@ export function* coordinate(
       inbox.push(NO_PARENT);
       inbox.push(k);
     });
-    yield* insertSegment(inboxes.map((inbox) => [{ data: inbox.data, length: inbox.length }]), 0);
+    yield* insertSegment(inboxes.map((inbox) => [{ data: inbox.data, from: 0, to: inbox.length }]), 0);
     [current, next] = [next, current];
     nextFirstId = distinct;
   }
@@ -337,7 +334,7 @@ export function* coordinate(
       const segmentSize = segment.length / width;
       const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
       const transitionChecks = undecided("transition");
-      claim[0] = 0;
+      for (let w = 0; w < workers; w++) claim[w] = Math.floor((w * segmentSize) / workers);
       const expandReports = (yield {
         phase: "expand",
         tasks: Array.from({ length: workers }, (): ExpandTask => ({
@@ -379,7 +376,11 @@ export function* coordinate(
         current.releaseFirst();
         continue;
       }
-      const perShard = Array.from({ length: workers }, (_, s) => expandReports.map((r) => r.outboxes[s]!));
+      const perShard = Array.from({ length: workers }, (_, s) =>
+        expandReports.flatMap((r) => {
+          const { data, length } = r.outboxes[s]!, starts = r.runStarts[s]!;
+          return [0, ...starts].map((from, k): Run => ({ data, from, to: starts[k] ?? length }));
+        }));
       yield* insertSegment(perShard, depth + 1);
       currentFirstId += segmentSize;
       current.releaseFirst();
