@@ -29,6 +29,11 @@ export class ChunkedArray {
     return this.#length;
   }
 
+  /** Bytes of one chunk: what the next push past a chunk's end allocates. */
+  get chunkBytes(): number {
+    return CHUNK * (this.#bits / 8);
+  }
+
   /** Bytes reserved. */
   get bytes(): number {
     return this.#chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);

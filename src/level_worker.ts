@@ -146,7 +146,6 @@ export interface InsertReport {
   /** Invariant violations and witnesses, the first (smallest key) of each property. */
   readonly findings: readonly Finding[];
   readonly shard: VisitedSnapshot;
-  readonly shardSize: number;
   readonly shardBytes: number;
 }
 
@@ -237,7 +236,6 @@ export class LevelWorker {
       addedKeys: { data: new Uint32Array(0), length: 0 },
       findings: [],
       shard: this.#shard.snapshot(),
-      shardSize: this.#shard.size,
       shardBytes: this.#shard.bytes,
     };
   }
@@ -260,9 +258,9 @@ export class LevelWorker {
    * end in `claimedEnd`. The segment is cut into one region per worker; a worker claims blocks of its
    * own region in order, then helps the others with theirs. Contiguous regions keep neighbouring
    * states, which share successors, on one worker, where its table of recent lookups drops their
-   * duplicates (page_ownership N=9: blocks dealt out in turn sent 62% more successors to the insert
-   * phase than one worker does, contiguous halves 7%); small blocks at the end let the workers finish
-   * together.
+   * duplicates (page_ownership N=9, two workers: blocks dealt out in turn sent 62% more successors to
+   * the insert phase than one worker does, regions with help at the end 18%); small blocks at the end
+   * let the workers finish together.
    */
   #claim(task: ExpandTask): number {
     for (let k = 0; k < this.#count; k++) {
@@ -552,7 +550,6 @@ export class LevelWorker {
       addedKeys: { data: addedKeys.data, length: addedKeys.length },
       findings,
       shard: shard.snapshot(),
-      shardSize: shard.size,
       shardBytes: shard.bytes,
     };
   }

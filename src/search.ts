@@ -63,7 +63,7 @@ export interface SearchOptions extends SearchLimits {
   readonly memoryBytes?: number;
   /** Bytes of each BFS level kept in memory before it spills (default: a fifth of the budget). */
   readonly frontierMemoryBytes?: number;
-  /** States expanded per phase (default 2^18); a checkpoint can be taken between any two. */
+  /** States expanded per phase (default 2^16); a checkpoint can be taken between any two. */
   readonly segmentStates?: number;
   /** Directory for spilled frontier chunks (default: the system's temporary directory). */
   readonly spillDir?: string;
@@ -152,9 +152,6 @@ function sampleMemory(): number {
 
 /** States expanded per phase: bounds the successor batches whatever the level's size. */
 const SEGMENT_STATES = 1 << 16;
-
-/** Bytes of one chunk of both per-state arrays at their widest (src/chunked_array.ts). */
-const PER_STATE_CHUNK_BYTES = 2 ** 20 * 8;
 
 /** States a worker claims at a time (see LevelWorker's #claim). */
 const CLAIM_BLOCK = 256;
@@ -391,7 +388,7 @@ export function* coordinate(
       // What the next segment may add must still fit: its new states, which make some of the visited
       // tables grow by half in place (one at a time: an eighth of the set is room for 16 of the 64),
       // a chunk of each per-state array and a level chunk.
-      const growth = shardBytes / 8 + PER_STATE_CHUNK_BYTES + pool.chunkWords * 4;
+      const growth = shardBytes / 8 + parents.chunkBytes + actionsTaken.chunkBytes + pool.chunkWords * 4;
       if (memory + growth > budget) {
         limit = "memory";
         checkpoint();
