@@ -6,9 +6,13 @@
  *   deno task bench [--pages 8,9,10] [--workers 1,2] [--tools hvcheck,spin,rumur] [--repeat 1]
  *     [--domain-frames 4,5,6,7] [--ceiling] [--json]
  *
- * Times are medians of --repeat runs, which alternate between worker counts. --ceiling also starts two
- * 1-worker runs at once: their throughput against one run alone is the most two workers could gain
- * on this machine, whose two cores share caches and memory bandwidth (and, on a cloud host, maybe more).
+ * Times are medians of --repeat runs, which alternate between worker counts. With 1 and 2 workers
+ * and --repeat above 1, a table of the pairs follows: each repeat runs a compute probe
+ * (bench/cpu_probe.ts: what two cores give right now, which swings on this cloud host), then the two
+ * worker counts back to back, in alternating order, so each speedup is measured within minutes of
+ * its ceiling. --ceiling also starts two 1-worker runs at once: their throughput against one run
+ * alone is the most two workers could gain on this machine for this workload, whose two cores share
+ * caches and memory bandwidth.
  *
  * A second table follows one domain model as it grows: xen_kexec (the atomic kexec_is_safe gate,
  * 3 PIRQs, ballooning on) with more and more guest frames, for each worker count.
@@ -21,6 +25,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { parallelCeiling } from "./cpu_probe.ts";
 import { runReference } from "./reference/run_reference.ts";
 
 const { values } = parseArgs({
@@ -106,12 +111,31 @@ interface CeilingRow {
   pairSeconds: number[];
 }
 const ceilingRows: CeilingRow[] = [];
+/** One repeat of 1 and 2 workers, with the compute probe taken just before. */
+interface PairRow {
+  pages: number;
+  oneWorker: number;
+  twoWorkers: number;
+  computeCeiling: number;
+}
+const pairRows: PairRow[] = [];
+const pairs = repeat > 1 && workerCounts.includes(1) && workerCounts.includes(2);
 for (const pages of sizes) {
   if (tools.has("hvcheck")) {
     // Repeats alternate between worker counts, so a slow spell of the machine hits each alike.
     const runsOf = new Map(workerCounts.map((w) => [w, [] as Awaited<ReturnType<typeof hvcheck>>[]]));
     for (let r = 0; r < repeat; r++) {
-      for (const workers of workerCounts) runsOf.get(workers)!.push(await hvcheck(pages, workers));
+      const computeCeiling = pairs ? await parallelCeiling() : 0;
+      const order = r % 2 === 0 ? workerCounts : [...workerCounts].reverse();
+      for (const workers of order) runsOf.get(workers)!.push(await hvcheck(pages, workers));
+      if (pairs) {
+        pairRows.push({
+          pages,
+          oneWorker: runsOf.get(1)![r]!.seconds,
+          twoWorkers: runsOf.get(2)![r]!.seconds,
+          computeCeiling,
+        });
+      }
     }
     if (values.ceiling && workerCounts.includes(1)) {
       const pair = await Promise.all([hvcheck(pages, 1), hvcheck(pages, 1)]);
@@ -209,7 +233,7 @@ for (const frames of list(values["domain-frames"]).map(Number)) {
 if (values.json) {
   console.log(
     JSON.stringify(
-      { date: new Date().toISOString(), baselineBytes: Object.fromEntries(baselines), rows },
+      { date: new Date().toISOString(), baselineBytes: Object.fromEntries(baselines), rows, pairs: pairRows },
       null,
       2,
     ),
@@ -236,6 +260,32 @@ if (values.json) {
       } | ${row.depth ?? "-"} | ${row.seconds.toFixed(2)} | ${
         base ? (row.seconds / base.seconds).toFixed(2) + "x" : "-"
       } | ${row.peakMiB?.toFixed(0) ?? "-"} | ${row.bytesPerState?.toFixed(1) ?? "-"} |`,
+    );
+  }
+}
+if (!values.json && pairRows.length) {
+  console.log("\nTwo workers against one, in pairs of runs, each beside what two cores gave just before");
+  console.log(
+    "| N | 1 worker (s) | 2 workers (s) | speedup | compute probe: two cores / one | speedup / probe |",
+  );
+  console.log("|---|---|---|---|---|---|");
+  for (const pages of sizes) {
+    const mine = pairRows.filter((row) => row.pages === pages);
+    for (const row of mine) {
+      const speedup = row.oneWorker / row.twoWorkers;
+      console.log(
+        `| ${pages} | ${row.oneWorker.toFixed(2)} | ${row.twoWorkers.toFixed(2)} | ${speedup.toFixed(2)}x | ${
+          row.computeCeiling.toFixed(2)
+        }x | ${(speedup / row.computeCeiling).toFixed(2)} |`,
+      );
+    }
+    const speedups = mine.map((row) => row.oneWorker / row.twoWorkers);
+    console.log(
+      `| ${pages}, median | ${median(mine.map((row) => row.oneWorker)).toFixed(2)} | ${
+        median(mine.map((row) => row.twoWorkers)).toFixed(2)
+      } | ${median(speedups).toFixed(2)}x | ${median(mine.map((row) => row.computeCeiling)).toFixed(2)}x | ${
+        median(mine.map((row, i) => speedups[i]! / row.computeCeiling)).toFixed(2)
+      } |`,
     );
   }
 }

@@ -30,6 +30,7 @@ import type { ModelInstance } from "./model.ts";
 import { createView } from "./state_view.ts";
 import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
+import { RecentLookups } from "./recent_lookups.ts";
 
 /** Parent id of an initial state (its action index is the index of its init). */
 export const NO_PARENT = 0xffffffff;
@@ -47,10 +48,6 @@ const BATCH = 64;
 
 /** Inbox entries merged before their insertions, so their cache misses overlap. */
 const INSERT_BATCH = 16;
-
-/** Slots of the table of recently looked-up fingerprints (16 MiB): of 2^16..2^22 slots, 2^21 ran page_ownership N=10 fastest. */
-const RECENT_SLOTS = 1 << 21;
-const RECENT_LIMIT = RECENT_SLOTS / 2;
 
 /** A finding of one property: the state reached by `action` from `parent`, at trace length `length`. */
 export interface Finding {
@@ -170,12 +167,11 @@ export class LevelWorker {
   readonly #batch: Uint32Array;
   /** Offsets into the batch of successors to look up in the visited set. */
   readonly #pending: Int32Array;
-  /** Fingerprints looked up during the current expand phase (see #recentlySeen). */
-  readonly #recent = new Uint32Array(RECENT_SLOTS * 2);
+  /** Absent in exact mode: it matches fingerprints, and two states may share one. */
+  readonly #recent: RecentLookups | undefined;
   /** The insert phase's current batch: the inbox and offset of each entry, in key order. */
   readonly #mergedFrom = new Int32Array(INSERT_BATCH);
   readonly #mergedAt = new Int32Array(INSERT_BATCH);
-  #recentCount = 0;
   readonly #hasBackground: boolean;
 
   constructor(instance: ModelInstance, index: number, count: number, options: { exact?: boolean } = {}) {
@@ -194,6 +190,7 @@ export class LevelWorker {
     this.#shard = options.exact
       ? new ExactStateSet(instance.words, 1 << 16, { shared })
       : new FingerprintSet(1 << 16);
+    this.#recent = options.exact ? undefined : new RecentLookups();
     this.#outboxes = Array.from({ length: count }, () => new GrowableUint32Array(1 << 12, { shared }));
     this.#added = new GrowableUint32Array(1 << 12, { shared });
     this.#addedKeys = new GrowableUint32Array(1 << 12, { shared });
@@ -286,8 +283,7 @@ export class LevelWorker {
     const frontier = task.frontier.data;
     for (const outbox of this.#outboxes) outbox.clear();
     this.#fired.fill(0);
-    this.#recent.fill(0);
-    this.#recentCount = 0;
+    this.#recent?.prepare();
     let transitionChecks = [...task.transitionChecks];
     const findings: Finding[] = [];
     let transitions = 0, deadlock = -1, depthLimitHit = false, timedOut = false, expanded = 0;
@@ -310,14 +306,11 @@ export class LevelWorker {
         }
         if (i < previous) {
           // A block before the ones expanded so far (taken from another worker's region) starts a new
-          // run of keys in every outbox. The table of recent lookups is cleared, or a successor seen
-          // in the later blocks would not be sent again with its smaller key here; transition
-          // properties are checked again, to find their smallest-key violation.
+          // run of keys in every outbox; transition properties are checked again, to find their
+          // smallest-key violation.
           if (batched > 0 && this.#flush(readers, batched, task.atDepthLimit)) depthLimitHit = true;
           batched = 0;
           this.#outboxes.forEach((outbox, s) => runStarts[s]!.push(outbox.length));
-          this.#recent.fill(0);
-          this.#recentCount = 0;
           transitionChecks = [...task.transitionChecks];
         }
       }
@@ -424,11 +417,17 @@ export class LevelWorker {
     const pending = this.#pending;
     const batchStride = width + 4;
     let unseen = false, lookups = 0;
-    // Successors already looked up in this slice (most within-level duplicates) need no second miss.
-    for (let k = 0; k < batched; k++) {
-      const at = k * batchStride;
-      if (this.#recentlySeen(batch[at + width]!, batch[at + width + 1]!)) continue;
-      pending[lookups++] = at;
+    // Successors covered by a recent lookup (most duplicates) need no cache miss of their own.
+    const recent = this.#recent;
+    if (recent === undefined) {
+      for (let k = 0; k < batched; k++) pending[lookups++] = k * batchStride;
+    } else {
+      for (let k = 0; k < batched; k++) touchSink ^= recent.touch(batch[k * batchStride + width + 1]!);
+      for (let k = 0; k < batched; k++) {
+        const at = k * batchStride;
+        if (recent.covered(batch[at + width]!, batch[at + width + 1]!, batch[at + width + 2]!)) continue;
+        pending[lookups++] = at;
+      }
     }
     for (let k = 0; k < lookups; k++) {
       const at = pending[k]!;
@@ -446,27 +445,6 @@ export class LevelWorker {
       if (!atDepthLimit) this.#outboxes[owner]!.pushWords(batch, at, batchStride);
     }
     return unseen && atDepthLimit;
-  }
-
-  /**
-   * Whether the fingerprint was already looked up during this expand phase; records it if not. A small
-   * open-addressing table that stays in cache; when it fills up it stops recording (a lookup in the
-   * visited set is then merely repeated, never skipped wrongly).
-   */
-  #recentlySeen(hi: number, lo: number): boolean {
-    const table = this.#recent, mask = (table.length >>> 1) - 1;
-    for (let slot = lo & mask;; slot = (slot + 1) & mask) {
-      const h = table[slot << 1]!, l = table[(slot << 1) | 1]!;
-      if (h === hi && l === lo) return true;
-      if ((h | l) === 0) {
-        if (this.#recentCount < RECENT_LIMIT) {
-          table[slot << 1] = hi;
-          table[(slot << 1) | 1] = lo;
-          this.#recentCount++;
-        }
-        return false;
-      }
-    }
   }
 
   /** Phase 2: insert this shard's inboxes, in key order. */

@@ -188,6 +188,8 @@ export function* coordinate(
   const shared = workers > 1;
   /** The next unclaimed state of each worker's region of the segment being expanded. */
   const claim = new Int32Array(shared ? new SharedArrayBuffer(4 * workers) : new ArrayBuffer(4 * workers));
+  /** Scratch for merging the shards' new states. */
+  const merged = new GrowableUint32Array(1 << 12);
   let shards: VisitedSnapshot[] | undefined;
   let shardBytes = 0;
   let peakMemory = sampleMemory();
@@ -247,7 +249,7 @@ export function* coordinate(
     const total = reports.reduce((sum, r) => sum + r.added.length / width, 0);
     const room = Math.min(total, maxStates - distinct);
     if (room < total) limit = "max-states";
-    mergeByKey(reports, room, width, next, parents, actionsTaken);
+    mergeByKey(reports, room, width, next, parents, actionsTaken, merged);
     distinct += room;
   }
 
@@ -460,7 +462,8 @@ function* visitedPieces(shards: readonly VisitedSnapshot[], width: number): Gene
 
 /**
  * Appends the first `count` of the shards' new states to the next level, merged by key (the order a
- * sequential search finds them in), and their parents and actions to the per-state arrays.
+ * sequential search finds them in), and their parents and actions to the per-state arrays. The states
+ * are merged into `merged` (scratch) and appended at once: an append per state cost 3x as much.
  */
 function mergeByKey(
   reports: readonly InsertReport[],
@@ -469,6 +472,7 @@ function mergeByKey(
   next: FrontierStore,
   parents: ChunkedArray,
   actions: ChunkedArray,
+  merged: GrowableUint32Array,
 ): void {
   if (reports.length === 1) {
     const keys = reports[0]!.addedKeys.data;
@@ -479,24 +483,29 @@ function mergeByKey(
     }
     return;
   }
+  merged.clear();
+  merged.reserve(count * width);
+  const target = merged.data;
   const heads = new Array<number>(reports.length).fill(0);
-  for (let n = 0; n < count; n++) {
+  for (let n = 0, at = 0; n < count; n++, at += width) {
     let best = -1, bestParent = 0, bestAction = 0;
     for (let s = 0; s < reports.length; s++) {
-      const keys = reports[s]!.addedKeys, at = 2 * heads[s]!;
-      if (at >= keys.length) continue;
-      const parent = keys.data[at]!, action = keys.data[at + 1]!;
+      const keys = reports[s]!.addedKeys, head = 2 * heads[s]!;
+      if (head >= keys.length) continue;
+      const parent = keys.data[head]!, action = keys.data[head + 1]!;
       if (best < 0 || parent < bestParent || (parent === bestParent && action < bestAction)) {
         best = s;
         bestParent = parent;
         bestAction = action;
       }
     }
-    next.append(reports[best]!.added.data, heads[best]! * width, 1);
+    const source = reports[best]!.added.data;
+    for (let w = 0, from = heads[best]! * width; w < width; w++) target[at + w] = source[from + w]!;
     heads[best]!++;
     parents.push(bestParent);
     actions.push(bestAction);
   }
+  next.append(target, 0, count);
 }
 
 /** Runs the loop's phases on one worker in the calling thread; `pause` runs between phases. */
