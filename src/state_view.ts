@@ -145,7 +145,9 @@ function badIndex(path: string, length: number, index: unknown): never {
 }
 
 function compile<T>(domain: ScalarDomain, body: string): T {
-  const values = domain.kind === "enum" ? domain.values : [];
+  // A copy: the domain's array is frozen, and V8's optimised code reads a frozen array's elements
+  // through a generic inline-cache call (8% of page_ownership's run time), a plain array's inline.
+  const values = domain.kind === "enum" ? [...domain.values] : [];
   const names = new Map(values.map((name, i) => [name, i]));
   return new Function("V", "M", "D", "fail", "badIndex", body)(values, names, domain, fail, badIndex) as T;
 }
