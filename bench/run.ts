@@ -230,94 +230,158 @@ for (const frames of list(values["domain-frames"]).map(Number)) {
   }
 }
 
+/** Prints a Markdown table: an optional title line, the header, the rows. */
+function printTable(
+  title: string | null,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): void {
+  if (title !== null) console.log(`\n${title}`);
+  for (const cells of [header, header.map(() => "---"), ...rows]) console.log(`| ${cells.join(" | ")} |`);
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+const ratio = (x: number) => `${x.toFixed(2)}x`;
+
 if (values.json) {
   console.log(
     JSON.stringify(
-      { date: new Date().toISOString(), baselineBytes: Object.fromEntries(baselines), rows, pairs: pairRows },
+      {
+        date: new Date().toISOString(),
+        baselineBytes: Object.fromEntries(baselines),
+        rows,
+        pairs: pairRows,
+        ceiling: ceilingRows,
+        domain: domainRows,
+      },
       null,
       2,
     ),
   );
 } else {
+  const baselineText = [...baselines]
+    .map(([w, b]) => `${(b / 2 ** 20).toFixed(0)} MiB (${w} worker${w > 1 ? "s" : ""})`)
+    .join(", ");
   console.log(
-    `page_ownership fixed=true, ${
-      new Date().toISOString().slice(0, 10)
-    }, ${navigator.hardwareConcurrency} cores; ` +
-      `hvcheck baseline ${
-        [...baselines].map(([w, b]) => `${(b / 2 ** 20).toFixed(0)} MiB (${w} worker${w > 1 ? "s" : ""})`)
-          .join(", ")
-      }`,
+    `page_ownership fixed=true, ${new Date().toISOString().slice(0, 10)}, ${navigator.hardwareConcurrency} ` +
+      `cores; hvcheck baseline ${baselineText}`,
   );
-  console.log(
-    "| tool | N | workers | states | transitions | depth | seconds | time / hvcheck 1 worker | peak MiB | bytes/state |",
+  printTable(
+    null,
+    [
+      "tool",
+      "N",
+      "workers",
+      "states",
+      "transitions",
+      "depth",
+      "seconds",
+      "time / hvcheck 1 worker",
+      "peak MiB",
+      "bytes/state",
+    ],
+    rows.map((row) => {
+      const base = rows.find((r) => r.tool === "hvcheck" && r.pages === row.pages && r.workers === 1);
+      return [
+        row.tool,
+        `${row.pages}`,
+        `${row.workers}`,
+        count(row.states),
+        count(row.transitions),
+        `${row.depth ?? "-"}`,
+        row.seconds.toFixed(2),
+        base ? ratio(row.seconds / base.seconds) : "-",
+        row.peakMiB?.toFixed(0) ?? "-",
+        row.bytesPerState?.toFixed(1) ?? "-",
+      ];
+    }),
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
-  for (const row of rows) {
-    const base = rows.find((r) => r.tool === "hvcheck" && r.pages === row.pages && r.workers === 1);
-    console.log(
-      `| ${row.tool} | ${row.pages} | ${row.workers} | ${row.states.toLocaleString("en-US")} | ${
-        row.transitions.toLocaleString("en-US")
-      } | ${row.depth ?? "-"} | ${row.seconds.toFixed(2)} | ${
-        base ? (row.seconds / base.seconds).toFixed(2) + "x" : "-"
-      } | ${row.peakMiB?.toFixed(0) ?? "-"} | ${row.bytesPerState?.toFixed(1) ?? "-"} |`,
+  if (pairRows.length) {
+    printTable(
+      "Two workers against one, in pairs of runs, each beside what two cores gave just before",
+      ["N", "1 worker (s)", "2 workers (s)", "speedup", "compute probe: two cores / one", "speedup / probe"],
+      sizes.flatMap((pages) => {
+        const mine = pairRows.filter((row) => row.pages === pages);
+        if (mine.length === 0) return [];
+        const speedups = mine.map((row) => row.oneWorker / row.twoWorkers);
+        const line = (
+          label: string,
+          one: number,
+          two: number,
+          speedup: number,
+          probe: number,
+          share: number,
+        ) => [
+          label,
+          one.toFixed(2),
+          two.toFixed(2),
+          ratio(speedup),
+          ratio(probe),
+          share.toFixed(2),
+        ];
+        return [
+          ...mine.map((row, i) =>
+            line(
+              `${pages}`,
+              row.oneWorker,
+              row.twoWorkers,
+              speedups[i]!,
+              row.computeCeiling,
+              speedups[i]! / row.computeCeiling,
+            )
+          ),
+          line(
+            `${pages}, median`,
+            median(mine.map((row) => row.oneWorker)),
+            median(mine.map((row) => row.twoWorkers)),
+            median(speedups),
+            median(mine.map((row) => row.computeCeiling)),
+            median(mine.map((row, i) => speedups[i]! / row.computeCeiling)),
+          ),
+        ];
+      }),
     );
   }
-}
-if (!values.json && pairRows.length) {
-  console.log("\nTwo workers against one, in pairs of runs, each beside what two cores gave just before");
-  console.log(
-    "| N | 1 worker (s) | 2 workers (s) | speedup | compute probe: two cores / one | speedup / probe |",
-  );
-  console.log("|---|---|---|---|---|---|");
-  for (const pages of sizes) {
-    const mine = pairRows.filter((row) => row.pages === pages);
-    for (const row of mine) {
-      const speedup = row.oneWorker / row.twoWorkers;
-      console.log(
-        `| ${pages} | ${row.oneWorker.toFixed(2)} | ${row.twoWorkers.toFixed(2)} | ${speedup.toFixed(2)}x | ${
-          row.computeCeiling.toFixed(2)
-        }x | ${(speedup / row.computeCeiling).toFixed(2)} |`,
-      );
-    }
-    const speedups = mine.map((row) => row.oneWorker / row.twoWorkers);
-    console.log(
-      `| ${pages}, median | ${median(mine.map((row) => row.oneWorker)).toFixed(2)} | ${
-        median(mine.map((row) => row.twoWorkers)).toFixed(2)
-      } | ${median(speedups).toFixed(2)}x | ${median(mine.map((row) => row.computeCeiling)).toFixed(2)}x | ${
-        median(mine.map((row, i) => speedups[i]! / row.computeCeiling)).toFixed(2)
-      } |`,
+  if (ceilingRows.length) {
+    printTable(
+      "The machine's own ceiling: two independent 1-worker runs started together, against one run alone",
+      ["N", "1 worker alone (s)", "each of two at once (s)", "throughput of the pair / one alone"],
+      ceilingRows.map((row) => [
+        `${row.pages}`,
+        row.soloSeconds.toFixed(2),
+        row.pairSeconds.map((s) => s.toFixed(2)).join(", "),
+        ratio((2 * row.soloSeconds) / Math.max(...row.pairSeconds)),
+      ]),
     );
   }
-}
-if (!values.json && ceilingRows.length) {
-  console.log(
-    "\nThe machine's own ceiling: two independent 1-worker runs started together, against one run alone",
-  );
-  console.log("| N | 1 worker alone (s) | each of two at once (s) | throughput of the pair / one alone |");
-  console.log("|---|---|---|---|");
-  for (const row of ceilingRows) {
-    const pair = Math.max(...row.pairSeconds);
-    console.log(
-      `| ${row.pages} | ${row.soloSeconds.toFixed(2)} | ${
-        row.pairSeconds.map((s) => s.toFixed(2)).join(", ")
-      } | ${(2 * row.soloSeconds / pair).toFixed(2)}x |`,
-    );
-  }
-}
-if (!values.json && domainRows.length) {
-  console.log("\nxen_kexec variant=kexec_is_safe_atomic pirqs=3 balloon=true, growing frames");
-  console.log(
-    "| frames | workers | states | transitions | depth | seconds | time / 1 worker | peak MiB | bytes/state |",
-  );
-  console.log("|---|---|---|---|---|---|---|---|---|");
-  for (const row of domainRows) {
-    const base = domainRows.find((r) => r.frames === row.frames && r.workers === 1);
-    console.log(
-      `| ${row.frames} | ${row.workers} | ${row.states.toLocaleString("en-US")} | ${
-        row.transitions.toLocaleString("en-US")
-      } | ${row.depth} | ${row.seconds.toFixed(2)} | ${
-        base ? (row.seconds / base.seconds).toFixed(2) + "x" : "-"
-      } | ${row.peakMiB.toFixed(0)} | ${row.bytesPerState.toFixed(1)} |`,
+  if (domainRows.length) {
+    printTable(
+      "xen_kexec variant=kexec_is_safe_atomic pirqs=3 balloon=true, growing frames",
+      [
+        "frames",
+        "workers",
+        "states",
+        "transitions",
+        "depth",
+        "seconds",
+        "time / 1 worker",
+        "peak MiB",
+        "bytes/state",
+      ],
+      domainRows.map((row) => {
+        const base = domainRows.find((r) => r.frames === row.frames && r.workers === 1);
+        return [
+          `${row.frames}`,
+          `${row.workers}`,
+          count(row.states),
+          count(row.transitions),
+          `${row.depth}`,
+          row.seconds.toFixed(2),
+          base ? ratio(row.seconds / base.seconds) : "-",
+          row.peakMiB.toFixed(0),
+          row.bytesPerState.toFixed(1),
+        ];
+      }),
     );
   }
 }
