@@ -272,6 +272,19 @@ export class LevelWorker {
     return -1;
   }
 
+  /** Runs one phase's task. */
+  run(
+    phase: "expand" | "insert" | "restore",
+    task: ExpandTask | InsertTask | RestoreTask,
+    failure: (where: string, depth: number, error: unknown) => Error,
+  ): ExpandReport | InsertReport {
+    return phase === "expand"
+      ? this.expand(task as ExpandTask, failure)
+      : phase === "insert"
+      ? this.insert(task as InsertTask, failure)
+      : this.restore(task as RestoreTask);
+  }
+
   /** Phase 1: expand the blocks of the segment this worker claims. */
   expand(task: ExpandTask, failure: (where: string, depth: number, error: unknown) => Error): ExpandReport {
     const instance = this.#instance, width = this.#width;
@@ -283,7 +296,7 @@ export class LevelWorker {
     const frontier = task.frontier.data;
     for (const outbox of this.#outboxes) outbox.clear();
     this.#fired.fill(0);
-    this.#recent?.prepare();
+    this.#recent?.startSegment(task.firstId, task.size);
     let transitionChecks = [...task.transitionChecks];
     const findings: Finding[] = [];
     let transitions = 0, deadlock = -1, depthLimitHit = false, timedOut = false, expanded = 0;

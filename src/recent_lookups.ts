@@ -1,20 +1,28 @@
 /**
- * A worker's table of the fingerprints it looked up recently, each with the smallest id of a state
- * that produced it: a small cache in front of the visited set.
+ * A worker's cache of the fingerprints it looked up recently, each with the smallest parent that
+ * produced it in the segment being expanded: a small table in front of the visited set.
  *
  * Most successors are duplicates: in page_ownership N=11 one worker generates 139 M successors, and
- * the table leaves 47 M of them to look up in the visited set. A successor whose fingerprint is in
- * the table with a parent id no larger than its own is dropped before it costs a cache miss in the
+ * the table leaves 36.2 M of them to look up in the visited set (a table of 12 MiB with linear probing
+ * that stopped recording when half full left 47.3 M; at N=10, 5.3 M against 8.6 M). A successor whose fingerprint
+ * is in the table with a parent no later than its own is dropped before it costs a cache miss in the
  * visited set or a place in an outbox. The drop is exact:
  * - an entry of the segment being expanded names the parent of a successor that was looked up and,
  *   if not visited yet, sent to its shard, with a key (parent id, action) no larger than the dropped
  *   one's: the first occurrence of a state in key order is never the one dropped, so ids, parents and
  *   counterexamples stay what a sequential search gives (a worker that helps with a region before
- *   its own meets entries with larger ids: it sends those successors and lowers the entries);
- * - an entry of an earlier segment names a state in the visited set by now (its ids are smaller than
- *   any in the segment).
- * The table stops recording when half full and is cleared before an expand phase once it is a
- * quarter full; a fingerprint it cannot record is merely looked up again.
+ *   its own meets entries with later parents: it sends those successors and lowers the entries);
+ * - an entry of an earlier segment names a state in the visited set by now, so dropping its
+ *   fingerprint is always right, and not dropping it only costs a lookup.
+ * An entry stores the parent as its offset in the segment (16 bits) and the segment's parity: an
+ * entry of the previous segment is known to be old; one of two segments back may be read as current,
+ * which, by the second point, is harmless either way.
+ *
+ * The table is a set-associative cache: a 64-byte line holds 8 entries of 8 bytes, so a lookup costs
+ * at most one cache miss, and a full line evicts one of its entries (a lost entry costs a lookup).
+ * An entry is the fingerprint's high word, and a word holding the low word's bits above the line
+ * index and the 17-bit tag (parity, offset). 2^17 lines are 8 MiB per worker; the cache always
+ * records, so it holds the most recent million fingerprints.
  *
  * The table is private to its worker. Shared by the workers, it would drop the duplicates between
  * their regions too (11% fewer successors sent at page_ownership N=11), but the lookups took 20%
@@ -24,68 +32,72 @@
  * @module
  */
 
-/**
- * Slots of the table (12 MiB, a fixed cost per worker). With 2^21 slots page_ownership N=11 made 12%
- * fewer visited-set lookups, but the 12 MiB more per worker were 1.4 bytes per state at that size.
- */
-const SLOTS = 1 << 20;
+/** Bits of a line's index: the fingerprint's low word's low bits. The tag needs the other 17 bits. */
+const LINE_BITS = 17;
+const LINE_MASK = (1 << LINE_BITS) - 1;
+/** The low word's bits above the line index, as stored. */
+const HIGH_BITS = ~LINE_MASK;
+/** Entries per line: 8 of 2 words, one 64-byte cache line. */
+const WAYS = 8;
+const LINE_WORDS = WAYS * 2;
+const OFFSET_BITS = 16;
+const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
 
-/** Words per slot: high fingerprint word, low word, 1 + smallest parent id (0: empty). */
-const SLOT_WORDS = 3;
-
-/** One worker's table of recent lookups. */
+/** One worker's cache of recent lookups. */
 export class RecentLookups {
-  readonly #table: Uint32Array;
-  readonly #mask: number;
-  /** Entries recorded before the table is cleared: its load stays at most one half. */
-  readonly #limit: number;
-  #entries = 0;
+  /** Most states in a segment whose offsets an entry can hold. */
+  static readonly MAX_SEGMENT = 1 << OFFSET_BITS;
 
-  /** A table of `slots` slots (a power of two). */
-  constructor(slots = SLOTS) {
-    this.#table = new Uint32Array(slots * SLOT_WORDS);
-    this.#mask = slots - 1;
-    this.#limit = slots / 2;
+  readonly #table = new Uint32Array((1 << LINE_BITS) * LINE_WORDS);
+  /** Id of the segment's first state. */
+  #first = 0;
+  /** The current segment's parity, in the tag's top bit. */
+  #parity = 0;
+  /** Whether the segment's offsets fit in a tag (if not, nothing is recorded or covered). */
+  #enabled = false;
+
+  /** Bytes of the table. */
+  get bytes(): number {
+    return this.#table.byteLength;
   }
 
-  /** Entries recorded since the table was last cleared. */
-  get entries(): number {
-    return this.#entries;
+  /** Called before each segment, whose first state has id `first` and which holds `size` states. */
+  startSegment(first: number, size: number): void {
+    this.#first = first;
+    this.#parity ^= 1 << OFFSET_BITS;
+    this.#enabled = size <= RecentLookups.MAX_SEGMENT;
   }
 
-  /** Called before each expand phase: clears the table once it is a quarter full. */
-  prepare(): void {
-    if (this.#entries < this.#limit / 2) return;
-    this.#table.fill(0);
-    this.#entries = 0;
-  }
-
-  /** Reads the home slot of a fingerprint whose low word is `lo`, so that a batch's cache misses overlap. */
+  /** Reads the line of a fingerprint whose low word is `lo`, so that a batch's cache misses overlap. */
   touch(lo: number): number {
-    return this.#table[(lo & this.#mask) * SLOT_WORDS + 2]!;
+    return this.#table[(lo & LINE_MASK) * LINE_WORDS]!;
   }
 
   /**
-   * Whether a successor of state `parent` with fingerprint (hi, lo) is covered by an entry with a
-   * parent id no larger; if not, the table now names `parent` for it (if there is room).
+   * Whether a successor of the segment's state `parent` (an id) with fingerprint (hi, lo) is covered
+   * by an entry with a parent no later; if not, the cache now names `parent` for it.
    */
   covered(hi: number, lo: number, parent: number): boolean {
-    const table = this.#table, mask = this.#mask;
-    for (let slot = lo & mask;; slot = (slot + 1) & mask) {
-      const at = slot * SLOT_WORDS;
-      const id = table[at + 2]!;
-      if (id === 0) {
-        if (this.#entries === this.#limit) return false;
-        table[at] = hi;
-        table[at + 1] = lo;
-        table[at + 2] = parent + 1;
-        this.#entries++;
-        return false;
-      }
-      if (table[at] !== hi || table[at + 1] !== lo) continue;
-      if (id - 1 <= parent) return true;
-      table[at + 2] = parent + 1;
+    if (!this.#enabled) return false;
+    const table = this.#table;
+    const base = (lo & LINE_MASK) * LINE_WORDS;
+    const high = lo & HIGH_BITS;
+    const tag = this.#parity | (parent - this.#first);
+    let at = base;
+    for (const end = base + LINE_WORDS; at < end; at += 2) {
+      const h = table[at]!, word = table[at + 1]!;
+      if ((h | word) === 0) break;
+      if (h !== hi || (word & HIGH_BITS) !== high) continue;
+      const entry = word & ~HIGH_BITS;
+      // Another parity: an entry of an earlier segment, whose fingerprint is visited by now.
+      if ((entry ^ tag) >>> OFFSET_BITS !== 0 || (entry & OFFSET_MASK) <= (tag & OFFSET_MASK)) return true;
+      table[at + 1] = high | tag;
       return false;
     }
+    // Not found: record it in the first free entry, or in place of one picked by the fingerprint.
+    if (at === base + LINE_WORDS) at = base + (((hi >>> 8) & (WAYS - 1)) << 1);
+    table[at] = hi;
+    table[at + 1] = high | tag;
+    return false;
   }
 }

@@ -11,7 +11,8 @@
  * workers.
  *
  * The coordinator is a generator that yields each phase's tasks: `search` runs them on one in-thread
- * worker, `searchParallel` (src/parallel_search.ts) on worker threads. One loop, two drivers.
+ * worker, `searchParallel` (src/parallel_search.ts) on the calling thread and worker threads. One
+ * loop, two drivers.
  *
  * @module
  */
@@ -517,11 +518,7 @@ function* inThread(instance: ModelInstance, options: SearchOptions): Generator<v
   let step = loop.next();
   while (!step.done) {
     const request = step.value;
-    const reply: PhaseReply = request.phase === "expand"
-      ? request.tasks.map((task) => worker.expand(task, failure))
-      : request.phase === "insert"
-      ? request.tasks.map((task) => worker.insert(task, failure))
-      : request.tasks.map((task) => worker.restore(task));
+    const reply = request.tasks.map((task) => worker.run(request.phase, task, failure)) as PhaseReply;
     yield;
     step = loop.next(reply);
   }

@@ -42,14 +42,8 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         self.postMessage({ type: "ready" });
         return;
       }
-      case "expand":
-        self.postMessage({ type: "report", report: worker!.expand(request.task, fail) });
-        return;
-      case "insert":
-        self.postMessage({ type: "report", report: worker!.insert(request.task, fail) });
-        return;
-      case "restore":
-        self.postMessage({ type: "report", report: worker!.restore(request.task) });
+      default:
+        self.postMessage({ type: "report", report: worker!.run(request.type, request.task, fail) });
         return;
     }
   } catch (error) {
