@@ -68,13 +68,13 @@ export class WorkerPool {
               reject(
                 reply.input
                   ? new InputError(reply.message)
-                  : new Error(`Worker ${i}: ${reply.message}\n${reply.stack}`),
+                  : new Error(`Worker ${i + 1}: ${reply.message}\n${reply.stack}`),
               );
             } else resolve(reply.type === "report" ? reply.report : undefined);
           };
           worker.onerror = (event) => {
             event.preventDefault();
-            reject(new Error(`Worker ${i} failed: ${event.message}`));
+            reject(new Error(`Worker ${i + 1} failed: ${event.message}`));
           };
           worker.postMessage(request);
         })

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { checkInstance, checkInstanceParallel, type CheckResult } from "./check.ts";
 import { InputError } from "./errors.ts";
+import { WorkerPool } from "./parallel_search.ts";
 import { instantiate, type Model } from "./model.ts";
 import { models } from "../models/mod.ts";
 
@@ -69,4 +70,26 @@ Deno.test("a model error inside a worker thread is reported as bad input", async
     (e: unknown) =>
       e instanceof InputError && /action inc at depth 2, set a value outside its domain/.test(e.message),
   );
+});
+
+Deno.test("a pool that served a failed search serves the next one exactly", async () => {
+  const url = new URL("./test_models.ts", import.meta.url).href;
+  const { outOfRange } = await import("./test_models.ts");
+  const pool = new WorkerPool(3);
+  try {
+    assert.equal(pool.size, 3, "the calling thread and two threads");
+    await assert.rejects(
+      () =>
+        checkInstanceParallel(instantiate(outOfRange as unknown as Model), {
+          module: url,
+          exportName: "outOfRange",
+        }, pool),
+      InputError,
+    );
+    const instance = instantiate(models.get("page_ownership")!, { pages: 4, fixed: false });
+    const next = await checkInstanceParallel(instance, { registered: "page_ownership" }, pool);
+    assert.deepEqual(essence(next), essence(checkInstance(instance)));
+  } finally {
+    pool.close();
+  }
 });
