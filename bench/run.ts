@@ -369,7 +369,7 @@ if (values.json) {
           ratio(gain(row)),
           speedup(row),
         ]),
-        ...[...new Set(ceilingRows.map((row) => row.pages))].flatMap((pages) => {
+        ...sizes.flatMap((pages) => {
           const mine = ceilingRows.filter((row) => row.pages === pages);
           if (mine.length < 2) return [];
           const speedups = mine.flatMap((row) =>

@@ -30,6 +30,7 @@ import type { ModelInstance } from "./model.ts";
 import { createView } from "./state_view.ts";
 import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
+import { modelFailure } from "./model_failure.ts";
 import { RecentLookups } from "./recent_lookups.ts";
 
 /** Parent id of an initial state (its action index is the index of its init). */
@@ -173,6 +174,8 @@ export class LevelWorker {
   readonly #mergedFrom = new Int32Array(INSERT_BATCH);
   readonly #mergedAt = new Int32Array(INSERT_BATCH);
   readonly #hasBackground: boolean;
+  /** Turns a throw in model code into bad input naming the model, where and at what depth. */
+  readonly #failure: (where: string, depth: number, error: unknown) => Error;
 
   constructor(instance: ModelInstance, index: number, count: number, options: { exact?: boolean } = {}) {
     if (instance.actions.length >= MAX_ACTION_INSTANCES) {
@@ -184,6 +187,7 @@ export class LevelWorker {
     }
     const shared = count > 1;
     this.#instance = instance;
+    this.#failure = (where, depth, error) => modelFailure(instance, where, depth, error);
     this.#index = index;
     this.#count = count;
     this.#width = instance.words;
@@ -276,17 +280,17 @@ export class LevelWorker {
   run(
     phase: "expand" | "insert" | "restore",
     task: ExpandTask | InsertTask | RestoreTask,
-    failure: (where: string, depth: number, error: unknown) => Error,
   ): ExpandReport | InsertReport {
     return phase === "expand"
-      ? this.expand(task as ExpandTask, failure)
+      ? this.expand(task as ExpandTask)
       : phase === "insert"
-      ? this.insert(task as InsertTask, failure)
+      ? this.insert(task as InsertTask)
       : this.restore(task as RestoreTask);
   }
 
   /** Phase 1: expand the blocks of the segment this worker claims. */
-  expand(task: ExpandTask, failure: (where: string, depth: number, error: unknown) => Error): ExpandReport {
+  expand(task: ExpandTask): ExpandReport {
+    const failure = this.#failure;
     const instance = this.#instance, width = this.#width;
     const current = this.#current, next = this.#next, fp = this.#fp;
     const currentView = this.#currentView, nextView = this.#nextView;
@@ -461,7 +465,8 @@ export class LevelWorker {
   }
 
   /** Phase 2: insert this shard's inboxes, in key order. */
-  insert(task: InsertTask, failure: (where: string, depth: number, error: unknown) => Error): InsertReport {
+  insert(task: InsertTask): InsertReport {
+    const failure = this.#failure;
     const width = this.#width, fp = this.#fp, shard = this.#shard;
     const next = this.#next, nextView = this.#nextView;
     const properties = this.#instance.properties;

@@ -18,13 +18,7 @@ import { FingerprintSet } from "./fingerprint_set.ts";
 import { LevelWorker } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import type { ModelRef } from "./model_ref.ts";
-import {
-  coordinate,
-  modelFailure,
-  type PhaseReply,
-  type SearchOptions,
-  type SearchOutcome,
-} from "./search.ts";
+import { coordinate, type PhaseReply, type SearchOptions, type SearchOutcome } from "./search.ts";
 import type { WorkerRequest } from "./search_worker.ts";
 import type { VisitedReader, VisitedSnapshot } from "./visited_set.ts";
 
@@ -122,9 +116,7 @@ export async function searchParallel(
       count,
       exact,
     })));
-    const local = new LevelWorker(instance, 0, count, exact ? { exact } : {});
-    const failure = (where: string, depth: number, error: unknown) =>
-      modelFailure(instance, where, depth, error);
+    const local = new LevelWorker(instance, 0, count, { exact });
     let shards: readonly VisitedSnapshot[] = [];
     const loop = coordinate(instance, options, count, () => shardedReader(shards));
     let step = loop.next();
@@ -135,7 +127,7 @@ export async function searchParallel(
         .then((reports) => ({ reports }), (error: unknown) => ({ error }));
       let mine: unknown, failed: { error: unknown } | undefined;
       try {
-        mine = local.run(phase, tasks[0]!, failure);
+        mine = local.run(phase, tasks[0]!);
       } catch (error) {
         failed = { error };
       }

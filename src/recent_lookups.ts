@@ -58,11 +58,6 @@ export class RecentLookups {
   /** Whether the segment's offsets fit in a tag (if not, nothing is recorded or covered). */
   #enabled = false;
 
-  /** Bytes of the table. */
-  get bytes(): number {
-    return this.#table.byteLength;
-  }
-
   /** Called before each segment, whose first state has id `first` and which holds `size` states. */
   startSegment(first: number, size: number): void {
     this.#first = first;

@@ -9,7 +9,7 @@
 import type { Value } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
 import { type ActionLabel, formatAction } from "./properties.ts";
-import { modelFailure } from "./search.ts";
+import { modelFailure } from "./model_failure.ts";
 import { assignValue, createView, toValue } from "./state_view.ts";
 
 /** The verdict of a replay. */

@@ -17,7 +17,6 @@
  * @module
  */
 
-import { InputError } from "./errors.ts";
 import { ChunkedArray } from "./chunked_array.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
@@ -36,7 +35,8 @@ import {
 import { identityOf, recordsOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
 import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
-import { createView, StateValueError } from "./state_view.ts";
+import { createView } from "./state_view.ts";
+import { modelFailure } from "./model_failure.ts";
 import { entryPieces, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
 
 export { type Finding, NO_PARENT } from "./level_worker.ts";
@@ -132,20 +132,6 @@ export type PhaseRequest =
 
 /** The workers' reports, in worker order. */
 export type PhaseReply = readonly ExpandReport[] | readonly InsertReport[];
-
-/** Turns a throw in model code (or a value outside a domain) into a one-paragraph InputError. */
-export function modelFailure(
-  instance: ModelInstance,
-  where: string,
-  depth: number,
-  error: unknown,
-): InputError {
-  if (error instanceof InputError) return error;
-  const message = error instanceof StateValueError
-    ? `set a value outside its domain: ${error.message}`
-    : `threw ${(error as Error)?.name ?? "an error"}: ${(error as Error)?.message ?? String(error)}`;
-  return new InputError(`Model ${instance.name}, ${where} at depth ${depth}, ${message}.`, { cause: error });
-}
 
 function sampleMemory(): number {
   return Deno.memoryUsage().rss;
@@ -512,13 +498,11 @@ function mergeByKey(
 /** Runs the loop's phases on one worker in the calling thread; `pause` runs between phases. */
 function* inThread(instance: ModelInstance, options: SearchOptions): Generator<void, SearchOutcome, void> {
   const worker = new LevelWorker(instance, 0, 1, options.exact ? { exact: true } : {});
-  const failure = (where: string, depth: number, error: unknown) =>
-    modelFailure(instance, where, depth, error);
   const loop = coordinate(instance, options, 1, () => worker.shard);
   let step = loop.next();
   while (!step.done) {
     const request = step.value;
-    const reply = request.tasks.map((task) => worker.run(request.phase, task, failure)) as PhaseReply;
+    const reply = request.tasks.map((task) => worker.run(request.phase, task)) as PhaseReply;
     yield;
     step = loop.next(reply);
   }

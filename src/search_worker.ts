@@ -12,7 +12,6 @@ import { InputError } from "./errors.ts";
 import { LevelWorker } from "./level_worker.ts";
 import { instantiate } from "./model.ts";
 import { type ModelRef, resolveModelRef } from "./model_ref.ts";
-import { modelFailure } from "./search.ts";
 
 /** Messages from the main thread. */
 export type WorkerRequest =
@@ -29,7 +28,6 @@ export type WorkerRequest =
   | { readonly type: "restore"; readonly task: Parameters<LevelWorker["restore"]>[0] };
 
 let worker: LevelWorker | undefined;
-let fail: (where: string, depth: number, error: unknown) => Error = (_w, _d, e) => e as Error;
 
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
@@ -38,12 +36,11 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       case "init": {
         const instance = instantiate(await resolveModelRef(request.ref), request.params);
         worker = new LevelWorker(instance, request.index, request.count, { exact: request.exact });
-        fail = (where, depth, error) => modelFailure(instance, where, depth, error);
         self.postMessage({ type: "ready" });
         return;
       }
       default:
-        self.postMessage({ type: "report", report: worker!.run(request.type, request.task, fail) });
+        self.postMessage({ type: "report", report: worker!.run(request.type, request.task) });
         return;
     }
   } catch (error) {

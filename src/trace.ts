@@ -21,7 +21,8 @@ import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { ActionInstance, ModelInstance } from "./model.ts";
 import type { ActionLabel, TransitionProperty } from "./properties.ts";
-import { type Finding, modelFailure, NO_PARENT, type SearchOutcome } from "./search.ts";
+import { modelFailure } from "./model_failure.ts";
+import { type Finding, NO_PARENT, type SearchOutcome } from "./search.ts";
 import { createView, toValue } from "./state_view.ts";
 import { declaredSymmetry } from "./symmetry.ts";
 
