@@ -9,6 +9,7 @@
  * @module
  */
 
+import { commitPages } from "./commit_pages.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
 import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 
@@ -122,9 +123,11 @@ export class ExactStateSet implements VisitedSet {
   }
 
   #allocate(capacity: number): Uint32Array {
-    return new Uint32Array(
+    const table = new Uint32Array(
       this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4),
     );
+    commitPages(table);
+    return table;
   }
 
   #grow(): void {

@@ -25,6 +25,7 @@
  * @module
  */
 
+import { commitPages } from "./commit_pages.ts";
 import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 
 const MAX_LOAD = 0.75;
@@ -142,11 +143,13 @@ export class FingerprintSet implements VisitedSet {
   /** A table of `capacity` slots in a resizable buffer reserving `reserve` bytes. */
   #allocate(capacity: number, reserve: number): Uint32Array {
     const bytes = capacity * 8;
-    return new Uint32Array(
+    const table = new Uint32Array(
       new SharedArrayBuffer(bytes, { maxByteLength: Math.max(reserve, bytes) }),
       0,
       capacity * 2,
     );
+    commitPages(table);
+    return table;
   }
 
   /** Grows table `t` by half, in place when its buffer has room reserved. */
@@ -174,6 +177,7 @@ export class FingerprintSet implements VisitedSet {
       old.fill(0);
       buffer.grow(capacity * 8);
       table = new Uint32Array(buffer, 0, capacity * 2);
+      commitPages(table, old.length);
     } else {
       table = this.#allocate(capacity, buffer.maxByteLength * 16);
     }

@@ -34,6 +34,8 @@
  * @module
  */
 
+import { commitPages } from "./commit_pages.ts";
+
 /** Bits of a line's index: the fingerprint's low word's low bits. The tag needs the other 17 bits. */
 const LINE_BITS = 17;
 const LINE_MASK = (1 << LINE_BITS) - 1;
@@ -57,6 +59,10 @@ export class RecentLookups {
   #parity = 0;
   /** Whether the segment's offsets fit in a tag (if not, nothing is recorded or covered). */
   #enabled = false;
+
+  constructor() {
+    commitPages(this.#table);
+  }
 
   /** Called before each segment, whose first state has id `first` and which holds `size` states. */
   startSegment(first: number, size: number): void {
