@@ -121,12 +121,14 @@ export async function searchParallel(
     const loop = coordinate(instance, options, count, () => shardedReader(shards));
     let step = loop.next();
     while (!step.done) {
-      const { phase, tasks } = step.value;
-      // The threads start on their tasks (posted now), while this thread runs worker 0's.
+      const request = step.value, { phase, tasks } = request;
+      // The threads start on their tasks (posted now), while this thread does the coordinator's
+      // serial work, if any, then runs worker 0's task.
       const threads = pool.all(tasks.slice(1).map((task) => ({ type: phase, task }) as WorkerRequest))
         .then((reports) => ({ reports }), (error: unknown) => ({ error }));
       let mine: unknown, failed: { error: unknown } | undefined;
       try {
+        if (request.phase === "expand") request.serial?.();
         mine = local.run(phase, tasks[0]!);
       } catch (error) {
         failed = { error };

@@ -14,6 +14,13 @@
  * worker, `searchParallel` (src/parallel_search.ts) on the calling thread and worker threads. One
  * loop, two drivers.
  *
+ * The merge of a segment's new states is the one piece of a segment that only the calling thread
+ * does. Nothing in the next segment's expand phase reads what it writes (the next level, the parents
+ * and actions of new states), so it is handed to the driver with that phase's tasks, and the calling
+ * thread runs it while the other workers have started expanding: they claim the blocks it would have
+ * taken, and no worker waits for the merge. Whatever does read the merged data (a checkpoint, the
+ * progress line, the end of a level, the outcome) runs the pending merge first.
+ *
  * @module
  */
 
@@ -126,7 +133,12 @@ export interface SearchOutcome {
 
 /** One phase for every worker. */
 export type PhaseRequest =
-  | { readonly phase: "expand"; readonly tasks: readonly ExpandTask[] }
+  | {
+    readonly phase: "expand";
+    readonly tasks: readonly ExpandTask[];
+    /** Work for the calling thread to do before its own task, once the other workers have theirs. */
+    readonly serial?: () => void;
+  }
   | { readonly phase: "insert"; readonly tasks: readonly InsertTask[] }
   | { readonly phase: "restore"; readonly tasks: readonly RestoreTask[] };
 
@@ -219,8 +231,14 @@ export function* coordinate(
   let secondsBefore = 0;
   let limit: LimitHit;
   let stopped = false;
+  /** The last segment's merge, when it has not run yet. */
+  let pendingMerge: (() => void) | undefined;
+  const finishMerge = () => {
+    pendingMerge?.();
+    pendingMerge = undefined;
+  };
 
-  /** Inserts the inboxes and appends the new states, merged by key, to the next level. */
+  /** Inserts the inboxes; the new states are merged by key into the next level by `pendingMerge`. */
   function* insertSegment(
     perShard: Run[][],
     levelDepth: number,
@@ -236,7 +254,7 @@ export function* coordinate(
     const total = reports.reduce((sum, r) => sum + r.added.length / width, 0);
     const room = Math.min(total, maxStates - distinct);
     if (room < total) limit = "max-states";
-    mergeByKey(reports, room, width, next, parents, actionsTaken, merged);
+    pendingMerge = () => mergeByKey(reports, room, width, next, parents, actionsTaken, merged);
     distinct += room;
   }
 
@@ -257,6 +275,7 @@ export function* coordinate(
   });
   const checkpoint = () => {
     if (options.checkpointDir === undefined) return;
+    finishMerge();
     checkpointPath = writeCheckpoint(
       options.checkpointDir,
       identityOf(instance, options.exact === true),
@@ -310,6 +329,7 @@ export function* coordinate(
       inbox.push(k);
     });
     yield* insertSegment(inboxes.map((inbox) => [{ data: inbox.data, from: 0, to: inbox.length }]), 0);
+    finishMerge();
     [current, next] = [next, current];
     nextFirstId = distinct;
   }
@@ -321,8 +341,11 @@ export function* coordinate(
       const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
       const transitionChecks = undecided("transition");
       for (let w = 0; w < workers; w++) claim[w] = Math.floor((w * segmentSize) / workers);
+      const serial = pendingMerge;
+      pendingMerge = undefined;
       const expandReports = (yield {
         phase: "expand",
+        ...(serial ? { serial } : {}),
         tasks: Array.from({ length: workers }, (): ExpandTask => ({
           frontier: segment,
           size: segmentSize,
@@ -391,6 +414,7 @@ export function* coordinate(
       const now = performance.now();
       if (options.checkpointDir !== undefined && now - lastCheckpoint >= checkpointEvery) checkpoint();
       if (options.onProgress && now - lastProgress >= progressEvery) {
+        finishMerge();
         lastProgress = now;
         const seconds = secondsBefore + (now - started) / 1000;
         const usage = next.usage;
@@ -408,6 +432,7 @@ export function* coordinate(
         });
       }
     }
+    finishMerge();
     if (atDepthLimit) break;
     // The level is done: the next one becomes current.
     current.dispose();
@@ -417,6 +442,7 @@ export function* coordinate(
     if (current.length > 0) depth++;
     if (allDecided() || (options.stopOnViolation && violationFound())) stopped = current.length > 0;
   }
+  finishMerge();
   if (limit === undefined && options.checkpointDir !== undefined && options.checkpointFinal) checkpoint();
   current.dispose();
   next.dispose();
@@ -502,6 +528,7 @@ function* inThread(instance: ModelInstance, options: SearchOptions): Generator<v
   let step = loop.next();
   while (!step.done) {
     const request = step.value;
+    if (request.phase === "expand") request.serial?.();
     const reply = request.tasks.map((task) => worker.run(request.phase, task)) as PhaseReply;
     yield;
     step = loop.next(reply);
