@@ -288,52 +288,88 @@ export class LevelWorker {
       : this.restore(task as RestoreTask);
   }
 
-  /** Phase 1: expand the blocks of the segment this worker claims. */
+  /**
+   * Phase 1: expand the blocks of the segment this worker claims, a block at a time. Blocks are a
+   * method of their own, called thousands of times, so V8 optimises it as a whole function (see
+   * `insert` for what a long-running loop nest cost).
+   */
   expand(task: ExpandTask): ExpandReport {
+    for (const outbox of this.#outboxes) outbox.clear();
+    this.#fired.fill(0);
+    this.#recent?.startSegment(task.firstId, task.size);
+    const phase: ExpandPhase = {
+      task,
+      readers: this.#readers(task.shards),
+      transitionChecks: [...task.transitionChecks],
+      findings: [],
+      transitions: 0,
+      deadlock: -1,
+      depthLimitHit: false,
+      expanded: 0,
+      batched: 0,
+    };
+    const runStarts = this.#outboxes.map(() => [] as number[]);
+    let timedOut = false;
+    for (let end = 0;;) {
+      const start = this.#claim(task);
+      if (start < 0) break;
+      if (Date.now() > task.deadline) {
+        timedOut = true;
+        phase.batched = 0; // the level is abandoned: its successors are not needed
+        break;
+      }
+      if (start < end) {
+        // A block before the ones expanded so far (taken from another worker's region) starts a new run
+        // of keys in every outbox; transition properties are checked again, to find their smallest-key
+        // violation.
+        this.#flushPhase(phase);
+        this.#outboxes.forEach((outbox, s) => runStarts[s]!.push(outbox.length));
+        phase.transitionChecks = [...task.transitionChecks];
+      }
+      end = claimedEnd;
+      this.#expandBlock(phase, start, end);
+    }
+    this.#flushPhase(phase);
+    return {
+      outboxes: this.#outboxes.map((o) => ({ data: o.data, length: o.length })),
+      runStarts,
+      transitions: phase.transitions,
+      fired: [...this.#fired],
+      findings: phase.findings,
+      deadlock: phase.deadlock,
+      depthLimitHit: phase.depthLimitHit,
+      timedOut,
+      expanded: phase.expanded,
+    };
+  }
+
+  /** Looks up and sends the successors batched so far. */
+  #flushPhase(phase: ExpandPhase): void {
+    if (phase.batched > 0 && this.#flush(phase.readers, phase.batched, phase.task.atDepthLimit)) {
+      phase.depthLimitHit = true;
+    }
+    phase.batched = 0;
+  }
+
+  /** Expands states `start` to `end` (offsets in the segment). */
+  #expandBlock(phase: ExpandPhase, start: number, end: number): void {
+    const { task, findings } = phase;
     const failure = this.#failure;
     const instance = this.#instance, width = this.#width;
     const current = this.#current, next = this.#next, fp = this.#fp;
     const currentView = this.#currentView, nextView = this.#nextView;
     const actions = instance.actions, properties = instance.properties;
     const canonicalize = instance.canonicalize;
-    const readers = this.#readers(task.shards);
     const frontier = task.frontier.data;
-    for (const outbox of this.#outboxes) outbox.clear();
-    this.#fired.fill(0);
-    this.#recent?.startSegment(task.firstId, task.size);
-    let transitionChecks = [...task.transitionChecks];
-    const findings: Finding[] = [];
-    let transitions = 0, deadlock = -1, depthLimitHit = false, timedOut = false, expanded = 0;
+    let transitionChecks = phase.transitionChecks;
+    let transitions = phase.transitions, deadlock = phase.deadlock;
     // Successors of several states, fingerprinted before any is looked up.
     const batchStride = width + 4;
     const batch = this.#batch;
-    let batched = 0;
-    const runStarts = this.#outboxes.map(() => [] as number[]);
-    let i = 0, end = 0;
-    for (;; i++) {
-      if (i === end) {
-        const previous = i;
-        i = this.#claim(task);
-        if (i < 0) break;
-        end = claimedEnd;
-        if (Date.now() > task.deadline) {
-          timedOut = true;
-          batched = 0; // the level is abandoned: its successors are not needed
-          break;
-        }
-        if (i < previous) {
-          // A block before the ones expanded so far (taken from another worker's region) starts a new
-          // run of keys in every outbox; transition properties are checked again, to find their
-          // smallest-key violation.
-          if (batched > 0 && this.#flush(readers, batched, task.atDepthLimit)) depthLimitHit = true;
-          batched = 0;
-          this.#outboxes.forEach((outbox, s) => runStarts[s]!.push(outbox.length));
-          transitionChecks = [...task.transitionChecks];
-        }
-      }
+    let batched = phase.batched;
+    for (let i = start; i < end; i++) {
       const id = task.firstId + i;
       for (let w = 0, at = i * width; w < width; w++) current[w] = frontier[at + w]!;
-      expanded++;
       if (instance.withinBoundary) {
         let inside: boolean;
         try {
@@ -405,22 +441,15 @@ export class LevelWorker {
         batched++;
       }
       if (batched >= BATCH) {
-        if (this.#flush(readers, batched, task.atDepthLimit)) depthLimitHit = true;
+        if (this.#flush(phase.readers, batched, task.atDepthLimit)) phase.depthLimitHit = true;
         batched = 0;
       }
     }
-    if (batched > 0 && this.#flush(readers, batched, task.atDepthLimit)) depthLimitHit = true;
-    return {
-      outboxes: this.#outboxes.map((o) => ({ data: o.data, length: o.length })),
-      runStarts,
-      transitions,
-      fired: [...this.#fired],
-      findings,
-      deadlock,
-      depthLimitHit,
-      timedOut,
-      expanded,
-    };
+    phase.expanded += end - start;
+    phase.transitionChecks = transitionChecks;
+    phase.transitions = transitions;
+    phase.deadlock = deadlock;
+    phase.batched = batched;
   }
 
   /**
@@ -464,91 +493,140 @@ export class LevelWorker {
     return unseen && atDepthLimit;
   }
 
-  /** Phase 2: insert this shard's inboxes, in key order. */
+  /**
+   * Phase 2: insert this shard's inboxes, in key order, a batch at a time. The batches are a method of
+   * their own, called hundreds of thousands of times, so V8 optimises it as a whole function: as one
+   * long-running loop nest it ran, with two workers, in code compiled on stack for its inner merge loop,
+   * which V8 threw away each time that loop exited (24,000 times in a run of page_ownership N=11).
+   */
   insert(task: InsertTask): InsertReport {
-    const failure = this.#failure;
-    const width = this.#width, fp = this.#fp, shard = this.#shard;
-    const next = this.#next, nextView = this.#nextView;
-    const properties = this.#instance.properties;
     const added = this.#added, addedKeys = this.#addedKeys;
     added.clear();
     addedKeys.clear();
-    let invariants = [...task.invariants], witnesses = [...task.witnesses];
-    const findings: Finding[] = [];
-    const stride = width + 4;
-    const depth = task.depth;
-    const check = (property: number, state: unknown): boolean => {
-      try {
-        return (properties[property]!.predicate as (s: unknown) => boolean)(state);
-      } catch (error) {
-        throw failure(`property ${properties[property]!.name}`, depth, error);
-      }
+    const phase: InsertPhase = {
+      inboxes: task.inboxes,
+      heads: task.inboxes.map((run) => run.from),
+      depth: task.depth,
+      invariants: [...task.invariants],
+      witnesses: [...task.witnesses],
+      findings: [],
     };
-    const inboxes = task.inboxes;
-    const heads = inboxes.map((run) => run.from);
-    const from = this.#mergedFrom, offsets = this.#mergedAt;
-    for (;;) {
-      // The next entries in key order (each inbox is in key order: merge them by their heads).
-      let n = 0;
-      for (; n < INSERT_BATCH; n++) {
-        let best = -1, bestParent = 0, bestAction = 0;
-        for (let s = 0; s < inboxes.length; s++) {
-          const at = heads[s]!;
-          if (at >= inboxes[s]!.to) continue;
-          const data = inboxes[s]!.data;
-          const parent = data[at + width + 2]!, action = data[at + width + 3]!;
-          if (best < 0 || parent < bestParent || (parent === bestParent && action < bestAction)) {
-            best = s;
-            bestParent = parent;
-            bestAction = action;
-          }
-        }
-        if (best < 0) break;
-        from[n] = best;
-        offsets[n] = heads[best]!;
-        heads[best]! += stride;
-      }
-      if (n === 0) break;
-      // Touch their home slots before inserting them, so the cache misses overlap.
-      for (let k = 0; k < n; k++) {
-        const data = inboxes[from[k]!]!.data, at = offsets[k]!;
-        fp[0] = data[at + width]!;
-        fp[1] = data[at + width + 1]!;
-        touchSink ^= shard.touch(fp);
-      }
-      for (let k = 0; k < n; k++) {
-        const data = inboxes[from[k]!]!.data, at = offsets[k]!;
-        fp[0] = data[at + width]!;
-        fp[1] = data[at + width + 1]!;
-        if (!shard.insert(data, at, fp)) continue;
-        const parent = data[at + width + 2]!, action = data[at + width + 3]!;
-        added.pushWords(data, at, width);
-        addedKeys.push(parent);
-        addedKeys.push(action);
-        if (invariants.length + witnesses.length === 0) continue;
-        for (let w = 0; w < width; w++) next[w] = data[at + w]!;
-        for (let i = 0; i < invariants.length; i++) {
-          if (check(invariants[i]!, nextView)) continue;
-          findings.push({ property: invariants[i]!, parent, action, length: depth });
-          invariants = invariants.filter((_, j) => j !== i);
-          i--;
-        }
-        for (let i = 0; i < witnesses.length; i++) {
-          if (!check(witnesses[i]!, nextView)) continue;
-          findings.push({ property: witnesses[i]!, parent, action, length: depth });
-          witnesses = witnesses.filter((_, j) => j !== i);
-          i--;
-        }
-      }
-    }
+    while (this.#insertBatch(phase));
     return {
       added: { data: added.data, length: added.length },
       addedKeys: { data: addedKeys.data, length: addedKeys.length },
-      findings,
-      shard: shard.snapshot(),
-      shardBytes: shard.bytes,
+      findings: phase.findings,
+      shard: this.#shard.snapshot(),
+      shardBytes: this.#shard.bytes,
     };
   }
+
+  /** Merges the next INSERT_BATCH inbox entries by key and inserts them; false when none was left. */
+  #insertBatch(phase: InsertPhase): boolean {
+    const width = this.#width, fp = this.#fp, shard = this.#shard;
+    const added = this.#added, addedKeys = this.#addedKeys;
+    const stride = width + 4;
+    const { inboxes, heads } = phase;
+    const from = this.#mergedFrom, offsets = this.#mergedAt;
+    // The next entries in key order (each inbox is in key order: merge them by their heads).
+    let n = 0;
+    for (; n < INSERT_BATCH; n++) {
+      let best = -1, bestParent = 0, bestAction = 0;
+      for (let s = 0; s < inboxes.length; s++) {
+        const at = heads[s]!;
+        if (at >= inboxes[s]!.to) continue;
+        const data = inboxes[s]!.data;
+        const parent = data[at + width + 2]!, action = data[at + width + 3]!;
+        if (best < 0 || parent < bestParent || (parent === bestParent && action < bestAction)) {
+          best = s;
+          bestParent = parent;
+          bestAction = action;
+        }
+      }
+      if (best < 0) break;
+      from[n] = best;
+      offsets[n] = heads[best]!;
+      heads[best]! += stride;
+    }
+    if (n === 0) return false;
+    // Touch their home slots before inserting them, so the cache misses overlap.
+    for (let k = 0; k < n; k++) {
+      const data = inboxes[from[k]!]!.data, at = offsets[k]!;
+      fp[0] = data[at + width]!;
+      fp[1] = data[at + width + 1]!;
+      touchSink ^= shard.touch(fp);
+    }
+    for (let k = 0; k < n; k++) {
+      const data = inboxes[from[k]!]!.data, at = offsets[k]!;
+      fp[0] = data[at + width]!;
+      fp[1] = data[at + width + 1]!;
+      if (!shard.insert(data, at, fp)) continue;
+      const parent = data[at + width + 2]!, action = data[at + width + 3]!;
+      added.pushWords(data, at, width);
+      addedKeys.push(parent);
+      addedKeys.push(action);
+      if (phase.invariants.length + phase.witnesses.length > 0) {
+        this.#checkNew(phase, data, at, parent, action);
+      }
+    }
+    return true;
+  }
+
+  /** Checks the undecided invariants and witnesses on a new state (`width` words of `data` at `at`). */
+  #checkNew(phase: InsertPhase, data: Uint32Array, at: number, parent: number, action: number): void {
+    const next = this.#next;
+    for (let w = 0; w < this.#width; w++) next[w] = data[at + w]!;
+    const { depth, findings } = phase, before = findings.length;
+    for (const property of phase.invariants) {
+      if (!this.#holds(property, depth)) findings.push({ property, parent, action, length: depth });
+    }
+    for (const property of phase.witnesses) {
+      if (this.#holds(property, depth)) findings.push({ property, parent, action, length: depth });
+    }
+    if (findings.length === before) return;
+    // A property's first finding (the smallest key) decides it for the rest of the phase.
+    const found = new Set(findings.slice(before).map((f) => f.property));
+    phase.invariants = phase.invariants.filter((p) => !found.has(p));
+    phase.witnesses = phase.witnesses.filter((p) => !found.has(p));
+  }
+
+  /** Whether state property `property` holds of the state in `next`. */
+  #holds(property: number, depth: number): boolean {
+    const { predicate, name } = this.#instance.properties[property]!;
+    try {
+      return (predicate as (s: unknown) => boolean)(this.#nextView);
+    } catch (error) {
+      throw this.#failure(`property ${name}`, depth, error);
+    }
+  }
+}
+
+/** The expand phase's progress through the blocks a worker claims. */
+interface ExpandPhase {
+  readonly task: ExpandTask;
+  readonly readers: readonly VisitedReader[];
+  /** Undecided transition properties: each is checked until its first violation in this run of keys. */
+  transitionChecks: readonly number[];
+  readonly findings: Finding[];
+  transitions: number;
+  /** Smallest id of a deadlocked state expanded, or -1. */
+  deadlock: number;
+  depthLimitHit: boolean;
+  expanded: number;
+  /** Successors in the batch, waiting for their lookups. */
+  batched: number;
+}
+
+/** The insert phase's progress through its inboxes and properties. */
+interface InsertPhase {
+  readonly inboxes: readonly Run[];
+  /** Offset of each inbox's next entry. */
+  readonly heads: number[];
+  readonly depth: number;
+  /** Undecided invariants and witnesses: each is checked on new states until it is found. */
+  invariants: readonly number[];
+  witnesses: readonly number[];
+  readonly findings: Finding[];
 }
 
 /** The end of the block `#claim` returned last. */
