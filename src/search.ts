@@ -231,11 +231,13 @@ export function* coordinate(
   let secondsBefore = 0;
   let limit: LimitHit;
   let stopped = false;
-  /** The last segment's merge, when it has not run yet. */
+  /** The last segment's merge, when it has not run yet, and how many states it appends. */
   let pendingMerge: (() => void) | undefined;
+  let pendingStates = 0;
   const finishMerge = () => {
     pendingMerge?.();
     pendingMerge = undefined;
+    pendingStates = 0;
   };
 
   /** Inserts the inboxes; the new states are merged by key into the next level by `pendingMerge`. */
@@ -255,6 +257,7 @@ export function* coordinate(
     const room = Math.min(total, maxStates - distinct);
     if (room < total) limit = "max-states";
     pendingMerge = () => mergeByKey(reports, room, width, next, parents, actionsTaken, merged);
+    pendingStates = room;
     distinct += room;
   }
 
@@ -343,6 +346,7 @@ export function* coordinate(
       for (let w = 0; w < workers; w++) claim[w] = Math.floor((w * segmentSize) / workers);
       const serial = pendingMerge;
       pendingMerge = undefined;
+      pendingStates = 0;
       const expandReports = (yield {
         phase: "expand",
         ...(serial ? { serial } : {}),
@@ -399,8 +403,10 @@ export function* coordinate(
       peakMemory = Math.max(peakMemory, memory);
       // What the next segment may add must still fit: its new states, which make some of the visited
       // tables grow by half in place (one at a time: an eighth of the set is room for 16 of the 64),
-      // a chunk of each per-state array and a level chunk.
-      const growth = shardBytes / 8 + parents.chunkBytes + actionsTaken.chunkBytes + pool.chunkWords * 4;
+      // a chunk of each per-state array and a level chunk; and this segment's new states, which the
+      // merge still to run appends (W words, a parent id and an action index each).
+      const growth = shardBytes / 8 + parents.chunkBytes + actionsTaken.chunkBytes + pool.chunkWords * 4 +
+        pendingStates * (4 * width + 8);
       if (memory + growth > budget) {
         limit = "memory";
         checkpoint();
