@@ -23,11 +23,12 @@
  * An entry is the fingerprint's high word, and a word holding the low word's bits above the line
  * index and the 17-bit tag (parity, offset); an entry whose two words are both 0 reads as a free
  * one, and is merely lost. 2^17 lines are 8 MiB per worker; the cache always records, so it holds
- * about the last million fingerprints. Its pages are not written ahead (src/commit_pages.ts): the first
- * lookup in a page reads it and a record then writes it, which costs the other workers' cores one
- * interrupt per page once per run (about 4,300 at page_ownership N=10 with two workers), where writing
- * the pages ahead would cost every run, however small, 8 MiB of memory per worker. Twice the lines (16 MiB, with segments of 2^17 states) left
- * 27.2 M lookups at N=11 but took no less time: the lookups that remain are not what costs.
+ * about the last million fingerprints. Its pages are not written ahead (src/commit_pages.ts): the
+ * first lookup in a page reads it and a record then writes it, which costs the other workers' cores
+ * one interrupt per page once per run (about 4,300 at page_ownership N=10 with two workers), where
+ * writing the pages ahead would cost every run, however small, 8 MiB of memory per worker. Twice the
+ * lines (16 MiB, with segments of 2^17 states) left 27.2 M lookups at N=11 but took no less time: the
+ * lookups that remain are not what costs.
  *
  * The table is private to its worker. Shared by the workers, it would drop the duplicates between
  * their regions too (11% fewer successors sent at page_ownership N=11), but the lookups took 20%
