@@ -6,13 +6,22 @@
  * 1. expand: each worker claims blocks of its own region of the segment, in order, then helps the
  *    others with the rest of theirs (so nobody waits for a slow region). For each state a worker
  *    evaluates guards and effects, checks transition properties, canonicalises and fingerprints each
- *    successor, and drops those already in the visited set (every shard is read-only in this phase).
- *    The rest go to the outbox of the shard that owns their fingerprint, tagged with their key:
- *    (parent id, action index). An outbox is a few runs, each in key order.
+ *    successor, and drops those its table of recent successors covers (src/recent_successors.ts). The rest
+ *    go to the outbox of the shard that owns their fingerprint, tagged with their key: (parent id,
+ *    action index). An outbox is a few runs, each in key order.
  * 2. insert: each worker merges its inboxes' runs by key and inserts them, in that order,
  *    into the shard it owns; the first occurrence of a fingerprint is the one with the smallest key,
- *    whichever worker expanded it. New states are checked against invariants and witnesses and
- *    appended to the worker's list of new states, still in key order.
+ *    whichever worker expanded it, and a successor already visited is found by its insertion. New
+ *    states are checked against invariants and witnesses and appended to the worker's list of new
+ *    states, still in key order.
+ *
+ * Only the owner of a shard reads or writes it (but at the depth limit, where the expand phase looks
+ * successors up to tell whether the bound cut anything off): each probe of the visited set is one
+ * cache miss, in lines the prober's own core wrote. Looking successors up in the expand phase, before
+ * sending them, cost a second miss for every new state (its insertion), and with two workers half the
+ * lookups read lines the other core had written: at page_ownership N=10, two workers spent 24% more
+ * CPU time than two one-worker runs at once, 82% of the difference in the loop that looked successors
+ * up and sent them (+34%) and in the insertions (15 times as much).
  *
  * The search then merges the workers' new lists by key: that is exactly the order a sequential BFS
  * discovers them in, so ids, parents, the next level and the counterexamples chosen are identical
@@ -31,7 +40,7 @@ import { createView } from "./state_view.ts";
 import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
 import { modelFailure } from "./model_failure.ts";
-import { RecentLookups } from "./recent_lookups.ts";
+import { RecentSuccessors } from "./recent_successors.ts";
 
 /** Parent id of an initial state (its action index is the index of its init). */
 export const NO_PARENT = 0xffffffff;
@@ -94,13 +103,15 @@ export interface ExpandTask {
   readonly checkDeadlock: boolean;
   /** Date.now() after which the worker stops early. */
   readonly deadline: number;
-  /** The shards as of the last barrier, to read (absent for a worker that owns the only shard). */
+  /** The shards as of the last barrier, for the lookups at the depth limit (absent elsewhere). */
   readonly shards?: readonly VisitedSnapshot[];
 }
 
 /** What the expand phase reports. */
 export interface ExpandReport {
-  /** Successors not yet visited, one outbox per owning shard: W words, fp (2), parent, action. */
+  /**
+   * Successors no recent lookup covers, one outbox per owning shard: W words, fp (2), parent, action.
+   */
   readonly outboxes: readonly Records[];
   /**
    * Per outbox, the offsets (in words) where a new run of increasing keys starts: a worker's blocks
@@ -169,7 +180,7 @@ export class LevelWorker {
   /** Offsets into the batch of successors to look up in the visited set. */
   readonly #pending: Int32Array;
   /** Absent in exact mode: it matches fingerprints, and two states may share one. */
-  readonly #recent: RecentLookups | undefined;
+  readonly #recent: RecentSuccessors | undefined;
   /** The insert phase's current batch: the inbox and offset of each entry, in key order. */
   readonly #mergedFrom = new Int32Array(INSERT_BATCH);
   readonly #mergedAt = new Int32Array(INSERT_BATCH);
@@ -194,7 +205,7 @@ export class LevelWorker {
     this.#shard = options.exact
       ? new ExactStateSet(instance.words, 1 << 16, { shared })
       : new FingerprintSet(1 << 16);
-    this.#recent = options.exact ? undefined : new RecentLookups();
+    this.#recent = options.exact ? undefined : new RecentSuccessors();
     this.#outboxes = Array.from({ length: count }, () => new GrowableUint32Array(1 << 12, { shared }));
     this.#added = new GrowableUint32Array(1 << 12, { shared });
     this.#addedKeys = new GrowableUint32Array(1 << 12, { shared });
@@ -258,7 +269,7 @@ export class LevelWorker {
    * Claims the next block of the segment; returns its start, or -1 when none is left, and leaves its
    * end in `claimedEnd`. The segment is cut into one region per worker; a worker claims blocks of its
    * own region in order, then helps the others with theirs. Contiguous regions keep neighbouring
-   * states, which share successors, on one worker, where its table of recent lookups drops their
+   * states, which share successors, on one worker, where its table of recent successors drops their
    * duplicates (page_ownership N=9, two workers: blocks dealt out in turn sent 62% more successors to
    * the insert phase than one worker does, regions with help at the end 18%); small blocks at the end
    * let the workers finish together.
@@ -299,7 +310,6 @@ export class LevelWorker {
     this.#recent?.startSegment(task.firstId, task.size);
     const phase: ExpandPhase = {
       task,
-      readers: this.#readers(task.shards),
       transitionChecks: [...task.transitionChecks],
       findings: [],
       transitions: 0,
@@ -345,7 +355,7 @@ export class LevelWorker {
 
   /** Looks up and sends the successors batched so far. */
   #flushPhase(phase: ExpandPhase): void {
-    if (phase.batched > 0 && this.#flush(phase.readers, phase.batched, phase.task.atDepthLimit)) {
+    if (phase.batched > 0 && this.#flush(phase, phase.batched)) {
       phase.depthLimitHit = true;
     }
     phase.batched = 0;
@@ -441,7 +451,7 @@ export class LevelWorker {
         batched++;
       }
       if (batched >= BATCH) {
-        if (this.#flush(phase.readers, batched, task.atDepthLimit)) phase.depthLimitHit = true;
+        if (this.#flush(phase, batched)) phase.depthLimitHit = true;
         batched = 0;
       }
     }
@@ -453,44 +463,62 @@ export class LevelWorker {
   }
 
   /**
-   * Looks up a batch of successors (touching every home slot before looking any up, so the cache
-   * misses overlap) and sends those not yet visited to their shards' outboxes. At the depth limit
-   * nothing is sent: returns whether some successor was new. A method, not a closure: variables a
-   * closure writes live in a heap context, and the expand loop's counters must stay in registers.
+   * Sends a batch of successors to their shards' outboxes, but for those a recent lookup covers. They
+   * are not looked up in the visited set here: the insert phase probes each one in its own shard anyway
+   * (a probe that finds it is a duplicate), so a lookup here would be a second cache miss for every new
+   * state, and with several workers a read of the lines another core's shard writes; see the module
+   * doc. At the depth limit nothing is sent: returns whether some successor is not visited yet.
+   * A method, not a closure: variables a closure writes live in a heap context, and the expand loop's
+   * counters must stay in registers.
    */
-  #flush(readers: readonly VisitedReader[], batched: number, atDepthLimit: boolean): boolean {
-    const batch = this.#batch, fp = this.#fp, width = this.#width, count = this.#count;
+  #flush(phase: ExpandPhase, batched: number): boolean {
+    const batch = this.#batch, width = this.#width, count = this.#count;
     const pending = this.#pending;
     const batchStride = width + 4;
-    let unseen = false, lookups = 0;
-    // Successors covered by a recent lookup (most duplicates) need no cache miss of their own.
+    let uncovered = 0;
+    // Successors covered by a recent lookup (most duplicates) need no place in an outbox.
     const recent = this.#recent;
     if (recent === undefined) {
-      for (let k = 0; k < batched; k++) pending[lookups++] = k * batchStride;
+      for (let k = 0; k < batched; k++) pending[uncovered++] = k * batchStride;
     } else {
       for (let k = 0; k < batched; k++) touchSink ^= recent.touch(batch[k * batchStride + width + 1]!);
       for (let k = 0; k < batched; k++) {
         const at = k * batchStride;
         if (recent.covered(batch[at + width]!, batch[at + width + 1]!, batch[at + width + 2]!)) continue;
-        pending[lookups++] = at;
+        pending[uncovered++] = at;
       }
     }
-    for (let k = 0; k < lookups; k++) {
+    if (phase.task.atDepthLimit) return this.#anyUnvisited(phase, uncovered);
+    const outboxes = this.#outboxes;
+    for (let k = 0; k < uncovered; k++) {
+      const at = pending[k]!;
+      outboxes[count === 1 ? 0 : (batch[at + width]! >>> 0) % count]!.pushWords(batch, at, batchStride);
+    }
+    return false;
+  }
+
+  /**
+   * Whether one of the first `uncovered` successors `#pending` names is not in the visited set (the
+   * shards as of the last barrier). Touches every home slot before looking any up, so the cache misses
+   * overlap.
+   */
+  #anyUnvisited(phase: ExpandPhase, uncovered: number): boolean {
+    const batch = this.#batch, fp = this.#fp, width = this.#width, count = this.#count;
+    const pending = this.#pending;
+    const readers = phase.readers ??= this.#readers(phase.task.shards);
+    for (let k = 0; k < uncovered; k++) {
       const at = pending[k]!;
       fp[0] = batch[at + width]!;
       fp[1] = batch[at + width + 1]!;
       touchSink ^= readers[count === 1 ? 0 : (fp[0]! >>> 0) % count]!.touch(fp);
     }
-    for (let k = 0; k < lookups; k++) {
+    for (let k = 0; k < uncovered; k++) {
       const at = pending[k]!;
       fp[0] = batch[at + width]!;
       fp[1] = batch[at + width + 1]!;
-      const owner = count === 1 ? 0 : (fp[0]! >>> 0) % count;
-      if (readers[owner]!.has(batch, at, fp)) continue;
-      unseen = true;
-      if (!atDepthLimit) this.#outboxes[owner]!.pushWords(batch, at, batchStride);
+      if (!readers[count === 1 ? 0 : (fp[0]! >>> 0) % count]!.has(batch, at, fp)) return true;
     }
-    return unseen && atDepthLimit;
+    return false;
   }
 
   /**
@@ -604,7 +632,8 @@ export class LevelWorker {
 /** The expand phase's progress through the blocks a worker claims. */
 interface ExpandPhase {
   readonly task: ExpandTask;
-  readonly readers: readonly VisitedReader[];
+  /** Readers of every shard, made at the depth limit, the only place the expand phase looks states up. */
+  readers?: readonly VisitedReader[];
   /** Undecided transition properties: each is checked until its first violation in this run of keys. */
   transitionChecks: readonly number[];
   readonly findings: Finding[];

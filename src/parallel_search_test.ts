@@ -61,6 +61,22 @@ Deno.test("limits cut a parallel search exactly where they cut a sequential one"
   }
 });
 
+Deno.test("at a depth limit the workers look successors up in every shard", async () => {
+  // Only at the depth limit does the expand phase read the visited set: a limit at the model's depth
+  // cuts nothing off, which a lookup in the wrong shard would miss; one level less cuts.
+  const instance = instantiate(models.get("page_ownership")!, { pages: 5 });
+  const full = checkInstance(instance);
+  for (const workers of [2, 3]) {
+    const ref = { registered: "page_ownership" };
+    const atDepth = await checkInstanceParallel(instance, ref, workers, { maxDepth: full.depth });
+    assert.equal(atDepth.limit, undefined, `${workers} workers, limit at the depth`);
+    assert.equal(atDepth.verdict, full.verdict);
+    assert.equal(atDepth.distinctStates, full.distinctStates);
+    const shallower = await checkInstanceParallel(instance, ref, workers, { maxDepth: full.depth - 1 });
+    assert.equal(shallower.limit, "max-depth", `${workers} workers, one level less`);
+  }
+});
+
 Deno.test("a model error inside a worker thread is reported as bad input", async () => {
   const url = new URL("./test_models.ts", import.meta.url).href;
   const { outOfRange } = await import("./test_models.ts");

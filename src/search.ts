@@ -361,7 +361,7 @@ export function* coordinate(
           transitionChecks,
           checkDeadlock,
           deadline,
-          ...(shards ? { shards } : {}),
+          ...(shards && atDepthLimit ? { shards } : {}),
         })),
       }) as readonly ExpandReport[];
       for (const r of expandReports) {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { RecentLookups } from "./recent_lookups.ts";
+import { RecentSuccessors } from "./recent_successors.ts";
 
 /** Low words that share a line (the same low 17 bits) and differ above it. */
 const sameLine = (k: number) => ((k << 17) | 12345) >>> 0;
 
 Deno.test("a fingerprint is covered for the same or a later parent of its segment, not an earlier one", () => {
-  const recent = new RecentLookups();
+  const recent = new RecentSuccessors();
   recent.startSegment(1000, 500);
   assert.equal(recent.covered(7, 9, 1100), false, "first lookup");
   assert.equal(recent.covered(7, 9, 1100), true, "same parent, later action");
@@ -18,7 +18,7 @@ Deno.test("a fingerprint is covered for the same or a later parent of its segmen
 });
 
 Deno.test("an entry of an earlier segment covers any parent: its state is visited by then", () => {
-  const recent = new RecentLookups();
+  const recent = new RecentSuccessors();
   recent.startSegment(0, 65536);
   assert.equal(recent.covered(3, 4, 65000), false);
   recent.startSegment(65536, 65536);
@@ -26,22 +26,22 @@ Deno.test("an entry of an earlier segment covers any parent: its state is visite
 });
 
 Deno.test("the first and last offsets of a full segment are told apart", () => {
-  const recent = new RecentLookups();
-  recent.startSegment(5, RecentLookups.MAX_SEGMENT);
+  const recent = new RecentSuccessors();
+  recent.startSegment(5, RecentSuccessors.MAX_SEGMENT);
   assert.equal(recent.covered(1, 2, 5 + 65535), false);
   assert.equal(recent.covered(1, 2, 5), false, "offset 0 comes before offset 65535");
   assert.equal(recent.covered(1, 2, 5 + 65535), true);
 });
 
 Deno.test("a segment too large for the tags records and covers nothing", () => {
-  const recent = new RecentLookups();
-  recent.startSegment(0, RecentLookups.MAX_SEGMENT + 1);
+  const recent = new RecentSuccessors();
+  recent.startSegment(0, RecentSuccessors.MAX_SEGMENT + 1);
   assert.equal(recent.covered(1, 2, 3), false);
   assert.equal(recent.covered(1, 2, 3), false);
 });
 
 Deno.test("a full line evicts one entry, which is then looked up again, never covered wrongly", () => {
-  const recent = new RecentLookups();
+  const recent = new RecentSuccessors();
   recent.startSegment(0, 100);
   for (let k = 0; k < 9; k++) assert.equal(recent.covered(k + 1, sameLine(k), 10), false);
   assert.equal(recent.covered(9, sameLine(8), 10), true, "the last recorded is kept");
@@ -58,11 +58,11 @@ Deno.test("random lookups: covered only when an earlier segment or a parent no l
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return (seed >>> 8) % n;
   };
-  const recent = new RecentLookups();
+  const recent = new RecentSuccessors();
   const older = new Set<string>();
   let first = 0, coveredCount = 0, lookups = 0;
   for (let segment = 0; segment < 6; segment++) {
-    const size = 1 + random(RecentLookups.MAX_SEGMENT);
+    const size = 1 + random(RecentSuccessors.MAX_SEGMENT);
     recent.startSegment(first, size);
     // The smallest parent of each fingerprint looked up in this segment.
     const current = new Map<string, number>();

@@ -1,25 +1,29 @@
 /**
- * A worker's cache of the fingerprints it looked up recently, each with the smallest parent that
- * produced it in the segment being expanded: a small table in front of the visited set.
+ * A worker's table of the successors it sent recently, each fingerprint with the smallest parent that
+ * produced it in the segment being expanded: a small filter in front of the outboxes.
  *
  * Most successors are duplicates: in page_ownership N=11 one worker generates 139 M successors, and
- * the table leaves 36.2 M of them to look up in the visited set (a table of 12 MiB with linear
- * probing that stopped recording when half full left 47.3 M; at N=10, 5.3 M against 8.6 M). A
- * successor whose fingerprint is in the table with a parent no later than its own is dropped before
- * it costs a cache miss in the visited set or a place in an outbox. The drop is exact:
- * - an entry of the segment being expanded names the parent of a successor that was looked up and,
- *   if not visited yet, sent to its shard, with a key (parent id, action) no larger than the dropped
- *   one's: the first occurrence of a state in key order is never the one dropped, so ids, parents and
- *   counterexamples stay what a sequential search gives (a worker that helps with a region before
- *   its own meets entries with later parents: it sends those successors and lowers the entries);
- * - an entry of an earlier segment names a state in the visited set by now, so dropping its
- *   fingerprint is always right, and not dropping it only costs a lookup.
+ * the table leaves 36.2 M of them to send to their shards, whose insert phase finds the visited ones
+ * (a table of 12 MiB with linear probing that stopped recording when half full left 47.3 M; at N=10,
+ * 5.3 M against 8.6 M). A successor whose fingerprint is in the table with a parent no later than its
+ * own is dropped before it costs a place in an outbox and a probe of the visited set. The drop is
+ * exact:
+ * - an entry of the segment being expanded names the parent of a successor that was sent to its
+ *   shard, with a key (parent id, action) no larger than the dropped one's: the first occurrence of a
+ *   state in key order is never the one dropped, so ids, parents and counterexamples stay what a
+ *   sequential search gives (a worker that helps with a region before its own meets entries with
+ *   later parents: it sends those successors and lowers the entries);
+ * - an entry of an earlier segment names a state in the visited set by now (the insert phase of its
+ *   segment put it there, or found it there), so dropping its fingerprint is always right, and not
+ *   dropping it only costs a probe.
+ * At the depth limit nothing is sent, and a successor the table does not cover is looked up instead:
+ * the same two points hold with "looked up" for "sent".
  * An entry stores the parent as its offset in the segment (16 bits) and the segment's parity: an
  * entry of the previous segment is known to be old; one of two segments back may be read as current,
  * which, by the second point, is harmless either way.
  *
  * The table is a set-associative cache: a 64-byte line holds 8 entries of 8 bytes, so a lookup costs
- * at most one cache miss, and a full line evicts one of its entries (a lost entry costs a lookup).
+ * at most one cache miss, and a full line evicts one of its entries (a lost entry costs a send).
  * An entry is the fingerprint's high word, and a word holding the low word's bits above the line
  * index and the 17-bit tag (parity, offset); an entry whose two words are both 0 reads as a free
  * one, and is merely lost. 2^17 lines are 8 MiB per worker; the cache always records, so it holds
@@ -27,12 +31,11 @@
  * first lookup in a page reads it and a record then writes it, which costs the other workers' cores
  * one interrupt per page once per run (about 4,300 at page_ownership N=10 with two workers), where
  * writing the pages ahead would cost every run, however small, 8 MiB of memory per worker. Twice the
- * lines (16 MiB, with segments of 2^17 states) left 27.2 M lookups at N=11 but took no less time: the
- * lookups that remain are not what costs.
+ * lines (16 MiB, with segments of 2^17 states) left 27.2 M successors at N=11 but took no less time.
  *
  * The table is private to its worker. Shared by the workers, it would drop the duplicates between
- * their regions too (11% fewer successors sent at page_ownership N=11), but the lookups took 20%
- * longer: each record a compare-and-exchange, which V8 does not inline, and cache lines bouncing
+ * their regions too (11% fewer successors sent at page_ownership N=11), but the lookups in it took
+ * 20% longer: each record a compare-and-exchange, which V8 does not inline, and cache lines bouncing
  * between the cores.
  *
  * @module
@@ -49,8 +52,8 @@ const LINE_WORDS = WAYS * 2;
 const OFFSET_BITS = 16;
 const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
 
-/** One worker's cache of recent lookups. */
-export class RecentLookups {
+/** One worker's table of recently sent successors. */
+export class RecentSuccessors {
   /** Most states in a segment whose offsets an entry can hold. */
   static readonly MAX_SEGMENT = 1 << OFFSET_BITS;
 
@@ -66,7 +69,7 @@ export class RecentLookups {
   startSegment(first: number, size: number): void {
     this.#first = first;
     this.#parity ^= 1 << OFFSET_BITS;
-    this.#enabled = size <= RecentLookups.MAX_SEGMENT;
+    this.#enabled = size <= RecentSuccessors.MAX_SEGMENT;
   }
 
   /** Reads the line of a fingerprint whose low word is `lo`, so that a batch's cache misses overlap. */
