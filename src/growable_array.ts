@@ -7,6 +7,12 @@
  * @module
  */
 
+/**
+ * Address space a shared array reserves (1 GiB), to grow into in place. Reserving costs no memory; a
+ * shared array that outgrows it moves into a new buffer.
+ */
+const SHARED_RESERVE = 2 ** 30;
+
 /** Append-only Uint32 storage. */
 export class GrowableUint32Array {
   #data: Uint32Array;
@@ -66,14 +72,24 @@ export class GrowableUint32Array {
   }
 
   #allocate(capacity: number): Uint32Array {
-    return new Uint32Array(
-      this.#shared ? new SharedArrayBuffer(capacity * 4) : new ArrayBuffer(capacity * 4),
-    );
+    if (!this.#shared) return new Uint32Array(new ArrayBuffer(capacity * 4));
+    const bytes = capacity * 4;
+    const buffer = new SharedArrayBuffer(bytes, { maxByteLength: Math.max(SHARED_RESERVE, bytes) });
+    // A fixed length: V8 reads a view that tracks a growable buffer's length through a slower path.
+    return new Uint32Array(buffer, 0, capacity);
   }
 
   #grow(needed: number): void {
     let capacity = this.#data.length * 2;
     while (capacity < needed) capacity *= 2;
+    // A shared array grows in place while its reserve lasts: no copy, no old buffer left for every
+    // thread's collector to free, and the pages past the length stay uncommitted until written.
+    const buffer = this.#data.buffer;
+    if (buffer instanceof SharedArrayBuffer && buffer.growable && capacity * 4 <= buffer.maxByteLength) {
+      buffer.grow(capacity * 4);
+      this.#data = new Uint32Array(buffer, 0, capacity);
+      return;
+    }
     const data = this.#allocate(capacity);
     data.set(this.#data.subarray(0, this.#length));
     this.#data = data;
