@@ -16,12 +16,13 @@
  *    states, still in key order.
  *
  * Only the owner of a shard reads or writes it (but at the depth limit, where the expand phase looks
- * successors up to tell whether the bound cut anything off): each probe of the visited set is one
- * cache miss, in lines the prober's own core wrote. Looking successors up in the expand phase, before
- * sending them, cost a second miss for every new state (its insertion), and with two workers half the
- * lookups read lines the other core had written: at page_ownership N=10, two workers spent 24% more
- * CPU time than two one-worker runs at once, 82% of the difference in the loop that looked successors
- * up and sent them (+34%) and in the insertions (15 times as much).
+ * every successor up to tell whether the bound cut anything off): a worker looks up the successors its
+ * own shard owns before sending them, and sends the others as they are, for their owner's insertion to
+ * find the visited ones. Every probe of the visited set then reads lines its own core wrote, and with
+ * one worker the search is what it was. Looking up every successor in the expand phase had cost two
+ * workers 24% more CPU time than two one-worker runs at once (page_ownership N=10, perf), 82% of the
+ * difference in the lookups (+34%) and in insertions of slots the other core had just read (15 times
+ * as much).
  *
  * The search then merges the workers' new lists by key: that is exactly the order a sequential BFS
  * discovers them in, so ids, parents, the next level and the counterexamples chosen are identical
@@ -308,8 +309,10 @@ export class LevelWorker {
     for (const outbox of this.#outboxes) outbox.clear();
     this.#fired.fill(0);
     this.#recent?.startSegment(task.firstId, task.size);
+    const own = this.#shard.snapshot();
     const phase: ExpandPhase = {
       task,
+      own: own.kind === "fingerprint" ? FingerprintSet.reader(own) : ExactStateSet.reader(own),
       transitionChecks: [...task.transitionChecks],
       findings: [],
       transitions: 0,
@@ -463,20 +466,20 @@ export class LevelWorker {
   }
 
   /**
-   * Sends a batch of successors to their shards' outboxes, but for those a recent lookup covers. They
-   * are not looked up in the visited set here: the insert phase probes each one in its own shard anyway
-   * (a probe that finds it is a duplicate), so a lookup here would be a second cache miss for every new
-   * state, and with several workers a read of the lines another core's shard writes; see the module
-   * doc. At the depth limit nothing is sent: returns whether some successor is not visited yet.
-   * A method, not a closure: variables a closure writes live in a heap context, and the expand loop's
-   * counters must stay in registers.
+   * Sends a batch of successors to their shards' outboxes, but for those a recent send covers and those
+   * this worker's own shard already holds. Only successors of its own shard are looked up, touching
+   * every home slot before looking any up, so the cache misses overlap; the rest are sent as they are,
+   * and their owner's insertion finds the visited ones. So no worker reads a shard another core writes
+   * (see the module doc). At the depth limit nothing is sent: returns whether some successor is not
+   * visited yet. A method, not a closure: variables a closure writes live in a heap context, and the
+   * expand loop's counters must stay in registers.
    */
   #flush(phase: ExpandPhase, batched: number): boolean {
-    const batch = this.#batch, width = this.#width, count = this.#count;
+    const batch = this.#batch, fp = this.#fp, width = this.#width, count = this.#count, index = this.#index;
     const pending = this.#pending;
     const batchStride = width + 4;
     let uncovered = 0;
-    // Successors covered by a recent lookup (most duplicates) need no place in an outbox.
+    // Successors covered by a recent send (most duplicates) need no lookup and no place in an outbox.
     const recent = this.#recent;
     if (recent === undefined) {
       for (let k = 0; k < batched; k++) pending[uncovered++] = k * batchStride;
@@ -489,10 +492,21 @@ export class LevelWorker {
       }
     }
     if (phase.task.atDepthLimit) return this.#anyUnvisited(phase, uncovered);
+    const own = phase.own;
+    for (let k = 0; k < uncovered; k++) {
+      const at = pending[k]!;
+      fp[0] = batch[at + width]!;
+      fp[1] = batch[at + width + 1]!;
+      if (count === 1 || (fp[0]! >>> 0) % count === index) touchSink ^= own.touch(fp);
+    }
     const outboxes = this.#outboxes;
     for (let k = 0; k < uncovered; k++) {
       const at = pending[k]!;
-      outboxes[count === 1 ? 0 : (batch[at + width]! >>> 0) % count]!.pushWords(batch, at, batchStride);
+      fp[0] = batch[at + width]!;
+      fp[1] = batch[at + width + 1]!;
+      const owner = count === 1 ? 0 : (fp[0]! >>> 0) % count;
+      if (owner === index && own.has(batch, at, fp)) continue;
+      outboxes[owner]!.pushWords(batch, at, batchStride);
     }
     return false;
   }
@@ -632,7 +646,9 @@ export class LevelWorker {
 /** The expand phase's progress through the blocks a worker claims. */
 interface ExpandPhase {
   readonly task: ExpandTask;
-  /** Readers of every shard, made at the depth limit, the only place the expand phase looks states up. */
+  /** Reads this worker's own shard, through the same kind of reader as the others' (lookups stay monomorphic). */
+  readonly own: VisitedReader;
+  /** Readers of every shard, made at the depth limit, the only place the expand phase reads other shards. */
   readers?: readonly VisitedReader[];
   /** Undecided transition properties: each is checked until its first violation in this run of keys. */
   transitionChecks: readonly number[];

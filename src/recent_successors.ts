@@ -1,29 +1,29 @@
 /**
- * A worker's table of the successors it sent recently, each fingerprint with the smallest parent that
- * produced it in the segment being expanded: a small filter in front of the outboxes.
+ * A worker's table of the successors it sent or found visited recently, each fingerprint with the
+ * smallest parent that produced it in the segment being expanded: a small filter in front of the
+ * visited set and the outboxes.
  *
  * Most successors are duplicates: in page_ownership N=11 one worker generates 139 M successors, and
- * the table leaves 36.2 M of them to send to their shards, whose insert phase finds the visited ones
- * (a table of 12 MiB with linear probing that stopped recording when half full left 47.3 M; at N=10,
- * 5.3 M against 8.6 M). A successor whose fingerprint is in the table with a parent no later than its
- * own is dropped before it costs a place in an outbox and a probe of the visited set. The drop is
- * exact:
- * - an entry of the segment being expanded names the parent of a successor that was sent to its
- *   shard, with a key (parent id, action) no larger than the dropped one's: the first occurrence of a
- *   state in key order is never the one dropped, so ids, parents and counterexamples stay what a
- *   sequential search gives (a worker that helps with a region before its own meets entries with
- *   later parents: it sends those successors and lowers the entries);
+ * the table leaves 36.2 M of them to look up in the worker's shard or send to their own (a table of
+ * 12 MiB with linear probing that stopped recording when half full left 47.3 M; at N=10, 5.3 M
+ * against 8.6 M). A successor whose fingerprint is in the table with a parent no later than its own is
+ * dropped before it costs a probe of the visited set or a place in an outbox. The drop is exact:
+ * - an entry of the segment being expanded names the parent of a successor that was found visited or
+ *   sent to its shard, with a key (parent id, action) no larger than the dropped one's: the first
+ *   occurrence of a state in key order is never the one dropped, so ids, parents and counterexamples
+ *   stay what a sequential search gives (a worker that helps with a region before its own meets
+ *   entries with later parents: it sends those successors and lowers the entries);
  * - an entry of an earlier segment names a state in the visited set by now (the insert phase of its
  *   segment put it there, or found it there), so dropping its fingerprint is always right, and not
  *   dropping it only costs a probe.
- * At the depth limit nothing is sent, and a successor the table does not cover is looked up instead:
- * the same two points hold with "looked up" for "sent".
+ * At the depth limit nothing is sent, and a successor the table does not cover is looked up: the same
+ * two points hold.
  * An entry stores the parent as its offset in the segment (16 bits) and the segment's parity: an
  * entry of the previous segment is known to be old; one of two segments back may be read as current,
  * which, by the second point, is harmless either way.
  *
  * The table is a set-associative cache: a 64-byte line holds 8 entries of 8 bytes, so a lookup costs
- * at most one cache miss, and a full line evicts one of its entries (a lost entry costs a send).
+ * at most one cache miss, and a full line evicts one of its entries (a lost entry costs a probe).
  * An entry is the fingerprint's high word, and a word holding the low word's bits above the line
  * index and the 17-bit tag (parity, offset); an entry whose two words are both 0 reads as a free
  * one, and is merely lost. 2^17 lines are 8 MiB per worker; the cache always records, so it holds
@@ -52,7 +52,7 @@ const LINE_WORDS = WAYS * 2;
 const OFFSET_BITS = 16;
 const OFFSET_MASK = (1 << OFFSET_BITS) - 1;
 
-/** One worker's table of recently sent successors. */
+/** One worker's table of the successors it sent or found visited recently. */
 export class RecentSuccessors {
   /** Most states in a segment whose offsets an entry can hold. */
   static readonly MAX_SEGMENT = 1 << OFFSET_BITS;
