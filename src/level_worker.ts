@@ -6,9 +6,9 @@
  * 1. expand: each worker claims blocks of its own region of the segment, in order, then helps the
  *    others with the rest of theirs (so nobody waits for a slow region). For each state a worker
  *    evaluates guards and effects, checks transition properties, canonicalises and fingerprints each
- *    successor, and drops those its table of recent successors covers (src/recent_successors.ts). The rest
- *    go to the outbox of the shard that owns their fingerprint, tagged with their key: (parent id,
- *    action index). An outbox is a few runs, each in key order.
+ *    successor, and drops those its table of recent successors covers (src/recent_successors.ts) and
+ *    those its own shard holds. The rest go to the outbox of the shard that owns their fingerprint,
+ *    tagged with their key: (parent id, action index). An outbox is a few runs, each in key order.
  * 2. insert: each worker merges its inboxes' runs by key and inserts them, in that order,
  *    into the shard it owns; the first occurrence of a fingerprint is the one with the smallest key,
  *    whichever worker expanded it, and a successor already visited is found by its insertion. New
@@ -646,7 +646,7 @@ export class LevelWorker {
 /** The expand phase's progress through the blocks a worker claims. */
 interface ExpandPhase {
   readonly task: ExpandTask;
-  /** Reads this worker's own shard, through the same kind of reader as the others' (lookups stay monomorphic). */
+  /** Reads this worker's own shard, through the kind of reader the others' get (lookups stay monomorphic). */
   readonly own: VisitedReader;
   /** Readers of every shard, made at the depth limit, the only place the expand phase reads other shards. */
   readers?: readonly VisitedReader[];
