@@ -111,7 +111,8 @@ export interface ExpandTask {
 /** What the expand phase reports. */
 export interface ExpandReport {
   /**
-   * Successors no recent lookup covers, one outbox per owning shard: W words, fp (2), parent, action.
+   * Successors to insert, one outbox per owning shard: W words, fp (2), parent, action. Those no recent
+   * send covers, but for this worker's own shard only those not visited yet.
    */
   readonly outboxes: readonly Records[];
   /**
@@ -178,7 +179,7 @@ export class LevelWorker {
   readonly #fp = new Uint32Array(2);
   readonly #fired: number[];
   readonly #batch: Uint32Array;
-  /** Offsets into the batch of successors to look up in the visited set. */
+  /** Offsets into the batch of the successors no recent send covers. */
   readonly #pending: Int32Array;
   /** Absent in exact mode: it matches fingerprints, and two states may share one. */
   readonly #recent: RecentSuccessors | undefined;
