@@ -38,7 +38,7 @@ import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView } from "./state_view.ts";
-import type { VisitedReader, VisitedSet, VisitedSnapshot } from "./visited_set.ts";
+import { snapshotReader, type VisitedReader, type VisitedSet, type VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
 import { modelFailure } from "./model_failure.ts";
 import { RecentSuccessors } from "./recent_successors.ts";
@@ -259,12 +259,10 @@ export class LevelWorker {
    * lookups stay monomorphic), this worker's own; no shard changes during the expand phase.
    */
   #readers(shards: readonly VisitedSnapshot[] | undefined): VisitedReader[] {
-    return Array.from({ length: this.#count }, (_, i) => {
-      const snapshot = i === this.#index || !shards ? this.#shard.snapshot() : shards[i]!;
-      return snapshot.kind === "fingerprint"
-        ? FingerprintSet.reader(snapshot)
-        : ExactStateSet.reader(snapshot);
-    });
+    return Array.from(
+      { length: this.#count },
+      (_, i) => snapshotReader(i === this.#index || !shards ? this.#shard.snapshot() : shards[i]!),
+    );
   }
 
   /**
@@ -310,10 +308,9 @@ export class LevelWorker {
     for (const outbox of this.#outboxes) outbox.clear();
     this.#fired.fill(0);
     this.#recent?.startSegment(task.firstId, task.size);
-    const own = this.#shard.snapshot();
     const phase: ExpandPhase = {
       task,
-      own: own.kind === "fingerprint" ? FingerprintSet.reader(own) : ExactStateSet.reader(own),
+      own: snapshotReader(this.#shard.snapshot()),
       transitionChecks: [...task.transitionChecks],
       findings: [],
       transitions: 0,

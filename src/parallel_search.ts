@@ -13,14 +13,12 @@
  */
 
 import { InputError } from "./errors.ts";
-import { ExactStateSet } from "./exact_state_set.ts";
-import { FingerprintSet } from "./fingerprint_set.ts";
 import { LevelWorker } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import type { ModelRef } from "./model_ref.ts";
 import { coordinate, type PhaseReply, type SearchOptions, type SearchOutcome } from "./search.ts";
 import type { WorkerRequest } from "./search_worker.ts";
-import type { VisitedReader, VisitedSnapshot } from "./visited_set.ts";
+import { snapshotReader, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
 
 type WorkerReply =
   | { type: "ready" }
@@ -86,9 +84,7 @@ export class WorkerPool {
 
 /** Reads every shard: a state lives in the shard its fingerprint names. */
 export function shardedReader(shards: readonly VisitedSnapshot[]): VisitedReader {
-  const readers = shards.map((s) =>
-    s.kind === "fingerprint" ? FingerprintSet.reader(s) : ExactStateSet.reader(s)
-  );
+  const readers = shards.map(snapshotReader);
   const of = (fp: Uint32Array) => readers[(fp[0]! >>> 0) % readers.length]!;
   return { has: (words, offset, fp) => of(fp).has(words, offset, fp), touch: (fp) => of(fp).touch(fp) };
 }

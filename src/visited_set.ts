@@ -13,6 +13,9 @@
  * @module
  */
 
+import { ExactStateSet } from "./exact_state_set.ts";
+import { FingerprintSet } from "./fingerprint_set.ts";
+
 /** Read access to a set. */
 export interface VisitedReader {
   /** Whether the state is in the set. */
@@ -49,6 +52,11 @@ export type VisitedSnapshot =
     /** States in `store` (the rest of it is spare capacity). */
     readonly size: number;
   };
+
+/** A reader of a set as of a snapshot: one class per kind, so the search's lookups stay monomorphic. */
+export function snapshotReader(snapshot: VisitedSnapshot): VisitedReader {
+  return snapshot.kind === "fingerprint" ? FingerprintSet.reader(snapshot) : ExactStateSet.reader(snapshot);
+}
 
 /**
  * The entries of a snapshot, a piece at a time: fingerprint pairs for a fingerprint set, packed states
