@@ -12,12 +12,16 @@
  */
 
 import type { ActionInstance } from "./model.ts";
+import { notBoolean } from "./model_failure.ts";
 
 const UNROLL_LIMIT = 2048;
 
 /** Compiled guards and effects of a model's action instances. */
 export interface CompiledActions {
-  /** Writes the indices of the enabled instances into `out` in firing order; returns how many. */
+  /**
+   * Writes the indices of the enabled instances into `out` in firing order; returns how many. A guard
+   * that returns anything but a boolean throws a PredicateResultError.
+   */
   enabled(state: unknown, out: Int32Array): number;
   /** Applies instance `index`'s effect to `next`. */
   apply(index: number, next: unknown): void;
@@ -32,7 +36,11 @@ export function compileActions(actions: readonly ActionInstance[]): CompiledActi
     return {
       enabled(state, out) {
         let n = 0;
-        for (let i = 0; i < guards.length; i++) if (guards[i]!(state, params[i])) out[n++] = i;
+        for (let i = 0; i < guards.length; i++) {
+          const r = guards[i]!(state, params[i]);
+          if (r === true) out[n++] = i;
+          else if (r !== false) notBoolean(r);
+        }
         return n;
       },
       apply(index, next) {
@@ -41,12 +49,15 @@ export function compileActions(actions: readonly ActionInstance[]): CompiledActi
     };
   }
   const locals = actions.map((_, i) => `const g${i} = G[${i}], e${i} = E[${i}], p${i} = P[${i}];`).join("\n");
-  const tests = actions.map((_, i) => `if (g${i}(s, p${i})) out[n++] = ${i};`).join("\n");
+  const tests = actions.map((_, i) =>
+    `r = g${i}(s, p${i}); if (r === true) out[n++] = ${i}; else if (r !== false) B(r);`
+  )
+    .join("\n");
   const cases = actions.map((_, i) => `case ${i}: e${i}(s, p${i}); return;`).join("\n");
   const source = `${locals}
     return {
-      enabled(s, out) { let n = 0; ${tests} return n; },
+      enabled(s, out) { let n = 0, r; ${tests} return n; },
       apply(k, s) { switch (k) { ${cases} } },
     };`;
-  return new Function("G", "E", "P", source)(guards, effects, params) as CompiledActions;
+  return new Function("G", "E", "P", "B", source)(guards, effects, params, notBoolean) as CompiledActions;
 }

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { checkName } from "./names.ts";
+
 /** A boolean variable. */
 export interface BoolDomain {
   readonly kind: "bool";
@@ -201,7 +203,15 @@ export function elementOf(set: IndexSet, options: { none?: boolean } = {}): IntD
  * ```
  */
 export function recordOf<F extends Fields>(fields: F): RecordDomain<F> {
-  for (const [name, domain] of Object.entries(fields)) assertDomain(domain, `field ${name}`);
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+    throw new TypeError(
+      `Expected recordOf() to take an object of field domains but found ${describe(fields)}`,
+    );
+  }
+  for (const [name, domain] of Object.entries(fields)) {
+    checkName("record field", name);
+    assertDomain(domain, `field ${name}`);
+  }
   return Object.freeze({ kind: "record", fields: Object.freeze({ ...fields }) });
 }
 

@@ -37,10 +37,10 @@ import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
 import type { ModelInstance } from "./model.ts";
-import { createView } from "./state_view.ts";
+import { createReadonlyView, createView } from "./state_view.ts";
 import { snapshotReader, type VisitedReader, type VisitedSet, type VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
-import { modelFailure } from "./model_failure.ts";
+import { modelFailure, notBoolean } from "./model_failure.ts";
 import { RecentSuccessors } from "./recent_successors.ts";
 
 /** Parent id of an initial state (its action index is the index of its init). */
@@ -172,8 +172,10 @@ export class LevelWorker {
   readonly #addedKeys: GrowableUint32Array;
   readonly #current: Uint32Array;
   readonly #next: Uint32Array;
-  readonly #currentView: unknown;
   readonly #nextView: unknown;
+  /** Read-only views over the same words, for guards, properties, terminal and withinBoundary. */
+  readonly #currentReadonly: unknown;
+  readonly #nextReadonly: unknown;
   readonly #compiled;
   readonly #enabled: Int32Array;
   readonly #fp = new Uint32Array(2);
@@ -213,8 +215,9 @@ export class LevelWorker {
     this.#addedKeys = new GrowableUint32Array(1 << 12, { shared });
     this.#current = new Uint32Array(this.#width);
     this.#next = new Uint32Array(this.#width);
-    this.#currentView = createView(this.#current, instance.shape);
     this.#nextView = createView(this.#next, instance.shape);
+    this.#currentReadonly = createReadonlyView(this.#current, instance.shape);
+    this.#nextReadonly = createReadonlyView(this.#next, instance.shape);
     this.#compiled = compileActions(instance.actions);
     this.#enabled = new Int32Array(Math.max(1, instance.actions.length));
     this.#fired = new Array<number>(instance.actions.length).fill(0);
@@ -368,7 +371,7 @@ export class LevelWorker {
     const failure = this.#failure;
     const instance = this.#instance, width = this.#width;
     const current = this.#current, next = this.#next, fp = this.#fp;
-    const currentView = this.#currentView, nextView = this.#nextView;
+    const currentView = this.#currentReadonly, nextView = this.#nextView, after = this.#nextReadonly;
     const actions = instance.actions, properties = instance.properties;
     const canonicalize = instance.canonicalize;
     const frontier = task.frontier.data;
@@ -428,8 +431,9 @@ export class LevelWorker {
               ok = (property.predicate as (s: unknown, a: unknown, n: unknown) => boolean)(
                 currentView,
                 actions[a]!.label,
-                nextView,
+                after,
               );
+              if (typeof ok !== "boolean") notBoolean(ok);
             } catch (error) {
               throw failure(`property ${property.name} on action ${actions[a]!.text}`, task.depth, error);
             }
@@ -634,7 +638,8 @@ export class LevelWorker {
   #holds(property: number, depth: number): boolean {
     const { predicate, name } = this.#instance.properties[property]!;
     try {
-      return (predicate as (s: unknown) => boolean)(this.#nextView);
+      const result = (predicate as (s: unknown) => boolean)(this.#nextReadonly);
+      return typeof result === "boolean" ? result : notBoolean(result);
     } catch (error) {
       throw this.#failure(`property ${name}`, depth, error);
     }
@@ -688,7 +693,8 @@ function guardFailure(
 ): Error {
   for (const act of instance.actions) {
     try {
-      act.guard?.(state, act.label.params);
+      const result = act.guard === undefined ? true : act.guard(state, act.label.params);
+      if (typeof result !== "boolean") notBoolean(result);
     } catch (culprit) {
       return failure(`guard of action ${act.text}`, depth, culprit);
     }

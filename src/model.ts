@@ -24,6 +24,8 @@ import {
   type ValueOf,
 } from "./domain.ts";
 import { InputError } from "./errors.ts";
+import { asBoolean } from "./model_failure.ts";
+import { nameProblem } from "./names.ts";
 import { type RecordShape, shapeOf, wordsOf } from "./layout.ts";
 import { type Params, type ParamValues, resolveParams } from "./params.ts";
 import {
@@ -270,12 +272,18 @@ export interface ModelInstance {
 
 /** Binds parameter values (defaults for those not given). Bad parameters throw an InputError. */
 export function instantiate(model: Model, given: Readonly<Record<string, unknown>> = {}): ModelInstance {
+  const modelProblem = nameProblem(model?.name);
+  if (modelProblem !== undefined) {
+    throw new InputError(`The model name ${describe(model?.name)} cannot be used: ${modelProblem}.`);
+  }
+  for (const name of Object.keys(model.params ?? {})) checkModelName(model.name, "parameter", name);
   const params = resolveParams(model.name, model.params, given);
   const spec = model.spec as ModelSpec<Params, Fields>;
   const fields = wrap(model.name, "state", () => spec.state(params));
   if (typeof fields !== "object" || fields === null) {
     throw new InputError(`Model ${model.name}: state() must return an object of variable domains.`);
   }
+  checkFieldNames(model.name, fields, "");
   const domain = wrap(model.name, "state", () => recordOf(fields));
   if (Object.keys(fields).length === 0) {
     throw new InputError(`Model ${model.name} declares no state variables.`);
@@ -293,6 +301,10 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
       throw new InputError(
         `Model ${model.name}: every entry of actions() must be built with action(name, spec).`,
       );
+    }
+    checkModelName(model.name, "action", a.name);
+    for (const param of Object.keys(a.params ?? {})) {
+      checkModelName(model.name, `parameter of action ${a.name}`, param);
     }
     if (names.has(a.name)) throw new InputError(`Model ${model.name} declares action ${a.name} twice.`);
     names.add(a.name);
@@ -322,6 +334,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
         `Model ${model.name}: properties() must return always/sometimes/transition properties.`,
       );
     }
+    checkModelName(model.name, "property", p.name);
     if (propertyNames.has(p.name)) {
       throw new InputError(`Model ${model.name} declares property ${p.name} twice.`);
     }
@@ -341,10 +354,52 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     actionNames: declared.map((a) => a.name),
     properties: properties as readonly Property[],
     deadlock: spec.deadlock ?? true,
-    terminal: terminal ? (s: unknown) => terminal(s as never, params) : undefined,
-    withinBoundary: withinBoundary ? (s: unknown) => withinBoundary(s as never, params) : undefined,
+    terminal: terminal ? (s: unknown) => asBoolean(terminal(s as never, params)) : undefined,
+    withinBoundary: withinBoundary
+      ? (s: unknown) => asBoolean(withinBoundary(s as never, params))
+      : undefined,
     canonicalize: compileCanonicalizer(domain, shape, declaredSymmetry(spec, params), model.name),
   });
+}
+
+/** Refuses a name that breaks the naming rule (see names.ts), whatever built the object that carries it. */
+function checkModelName(modelName: string, what: string, name: unknown): void {
+  const problem = nameProblem(name);
+  if (problem !== undefined) {
+    throw new InputError(
+      `Model ${modelName}: the ${what} name ${describe(name)} cannot be used: ${problem}.`,
+    );
+  }
+}
+
+/**
+ * Checks every variable and field name of a domain tree (which need not come from recordOf), and that
+ * no object literal set a prototype where a field named `__proto__` was meant.
+ */
+function checkFieldNames(modelName: string, fields: object, path: string): void {
+  const what = path === "" ? "state variable" : `field of ${path}`;
+  if (typeof fields !== "object" || fields === null) {
+    throw new InputError(`Model ${modelName}: the record ${path} has no object of field domains.`);
+  }
+  const prototype = Object.getPrototypeOf(fields);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new InputError(
+      `Model ${modelName}: the ${
+        path === "" ? "object state() returns" : `fields of ${path}`
+      } has a prototype of its own; an object literal { __proto__: ... } sets the prototype rather than ` +
+        `declaring a ${what} named __proto__, which is not a valid name.`,
+    );
+  }
+  for (const [name, domain] of Object.entries(fields)) {
+    checkModelName(modelName, what, name);
+    const inner = `${path === "" ? "" : `${path}.`}${name}`;
+    const check = (d: unknown, at: string): void => {
+      const kind = (d as { kind?: unknown } | null)?.kind;
+      if (kind === "record") checkFieldNames(modelName, (d as RecordDomain).fields, at);
+      if (kind === "array") check((d as { element: unknown }).element, `${at}[]`);
+    };
+    check(domain, inner);
+  }
 }
 
 function wrap<T>(modelName: string, what: string, f: () => T): T {

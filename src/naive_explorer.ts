@@ -19,15 +19,19 @@ import {
   type Value,
 } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
-import { StateValueError } from "./state_view.ts";
+import { asBoolean } from "./model_failure.ts";
+import { StateValueError, StateWriteError } from "./state_view.ts";
 
 function checked(domain: ScalarDomain, path: string, value: unknown): Value {
   if (!contains(domain, value)) throw new StateValueError(path, value, domain);
   return value as Value;
 }
 
-/** A view over a plain value, with the same interface as the engine's packed views. */
-function plainView(domain: Domain, holder: { v: Value }, path: string): unknown {
+/**
+ * A view over a plain value, with the same interface as the engine's packed views; a read-only one
+ * (for guards and properties) throws on every write.
+ */
+function plainView(domain: Domain, holder: { v: Value }, path: string, readonly: boolean): unknown {
   if (domain.kind === "record") {
     const view: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(domain.fields)) {
@@ -37,14 +41,22 @@ function plainView(domain: Domain, holder: { v: Value }, path: string): unknown 
         Object.defineProperty(view, name, {
           enumerable: true,
           get: () => record()[name],
-          set: (value: unknown) => record()[name] = checked(field, fieldPath, value),
+          set: (value: unknown) => {
+            if (readonly) throw new StateWriteError(fieldPath);
+            record()[name] = checked(field, fieldPath, value);
+          },
         });
       } else {
-        const child = plainView(field, {
-          get v() {
-            return record()[name]!;
-          },
-        } as { v: Value }, fieldPath);
+        const child = plainView(
+          field,
+          {
+            get v() {
+              return record()[name]!;
+            },
+          } as { v: Value },
+          fieldPath,
+          readonly,
+        );
         Object.defineProperty(view, name, { enumerable: true, value: child });
       }
     }
@@ -65,9 +77,14 @@ function plainView(domain: Domain, holder: { v: Value }, path: string): unknown 
       return {
         length: domain.length,
         get: (i: number) => array()[index(i)],
-        set: (i: number, value: unknown) => array()[index(i)] = checked(element, `${path}[${i}]`, value),
-        fill: (value: unknown) =>
-          array().forEach((_, i) => array()[i] = checked(element, `${path}[${i}]`, value)),
+        set: (i: number, value: unknown) => {
+          if (readonly) throw new StateWriteError(`${path}[${i}]`);
+          array()[index(i)] = checked(element, `${path}[${i}]`, value);
+        },
+        fill: (value: unknown) => {
+          if (readonly) throw new StateWriteError(path);
+          array().forEach((_, i) => array()[i] = checked(element, `${path}[${i}]`, value));
+        },
         every: (f: (v: Value, i: number) => boolean) => array().every((v, i) => f(v, i)),
         some: (f: (v: Value, i: number) => boolean) => array().some((v, i) => f(v, i)),
         count: (value: Value) => array().filter((v) => v === value).length,
@@ -81,11 +98,16 @@ function plainView(domain: Domain, holder: { v: Value }, path: string): unknown 
     return Array.from(
       { length: domain.length },
       (_, i) =>
-        plainView(element, {
-          get v() {
-            return array()[i]!;
-          },
-        } as { v: Value }, `${path}[${i}]`),
+        plainView(
+          element,
+          {
+            get v() {
+              return array()[i]!;
+            },
+          } as { v: Value },
+          `${path}[${i}]`,
+          readonly,
+        ),
     );
   }
   throw new TypeError("A scalar has no view of its own");
@@ -118,18 +140,24 @@ export interface NaiveResult {
 export function exploreNaively(instance: ModelInstance): NaiveResult {
   const domain: RecordDomain = instance.domain;
   const holder = { v: zero(domain) };
-  const view = plainView(domain, holder, "");
+  const view = plainView(domain, holder, "", false);
+  const reader = plainView(domain, holder, "", true);
   const depthOf = new Map<string, number>();
   const queue: string[] = [];
-  const found: Record<string, { status: string; traceLength?: number }> = {};
-  const fail = (name: string, length: number) => found[name] ??= { status: "violated", traceLength: length };
+  // A Map, not an object: a property may be named constructor or toString.
+  const found = new Map<string, { status: string; traceLength?: number }>();
+  const note = (name: string, status: string, length?: number) => {
+    if (!found.has(name)) {
+      found.set(name, length === undefined ? { status } : { status, traceLength: length });
+    }
+  };
+  const test = (f: (...args: never[]) => unknown, ...args: unknown[]) =>
+    asBoolean((f as (...args: unknown[]) => unknown)(...args));
 
   const checkState = (depth: number) => {
     for (const p of instance.properties) {
-      if (p.kind === "always" && !(p.predicate as (s: unknown) => boolean)(view)) fail(p.name, depth);
-      if (p.kind === "sometimes" && (p.predicate as (s: unknown) => boolean)(view)) {
-        found[p.name] ??= { status: "witnessed", traceLength: depth };
-      }
+      if (p.kind === "always" && !test(p.predicate, reader)) note(p.name, "violated", depth);
+      if (p.kind === "sometimes" && test(p.predicate, reader)) note(p.name, "witnessed", depth);
     }
   };
   const add = (depth: number) => {
@@ -152,28 +180,32 @@ export function exploreNaively(instance: ModelInstance): NaiveResult {
     const depth = depthOf.get(key)!;
     maxDepth = Math.max(maxDepth, depth);
     holder.v = JSON.parse(key);
-    if (instance.withinBoundary && !instance.withinBoundary(view)) continue;
-    const enabled = instance.actions.filter((a) => a.guard === undefined || a.guard(view, a.label.params));
-    if (enabled.every((a) => a.background) && instance.deadlock && !(instance.terminal?.(view) ?? false)) {
-      fail("deadlock", depth);
+    if (instance.withinBoundary && !instance.withinBoundary(reader)) continue;
+    const enabled = instance.actions.filter((a) =>
+      a.guard === undefined || test(a.guard, reader, a.label.params)
+    );
+    if (enabled.every((a) => a.background) && instance.deadlock && !(instance.terminal?.(reader) ?? false)) {
+      note("deadlock", "violated", depth);
     }
-    const before = JSON.parse(key);
-    const beforeView = plainView(domain, { v: before }, "");
+    const beforeView = plainView(domain, { v: JSON.parse(key) }, "", true);
     for (const act of enabled) {
       holder.v = JSON.parse(key);
       act.effect(view, act.label.params);
       transitions++;
       for (const p of instance.properties) {
-        if (p.kind === "transition" && !p.predicate(beforeView as never, act.label, view as never)) {
-          fail(p.name, depth + 1);
+        if (p.kind === "transition" && !test(p.predicate, beforeView, act.label, reader)) {
+          note(p.name, "violated", depth + 1);
         }
       }
       add(depth + 1);
     }
   }
-  for (const p of instance.properties) {
-    found[p.name] ??= { status: p.kind === "sometimes" ? "not witnessed" : "holds" };
-  }
-  if (instance.deadlock) found.deadlock ??= { status: "holds" };
-  return { distinctStates: depthOf.size, transitions, depth: maxDepth, properties: found };
+  for (const p of instance.properties) note(p.name, p.kind === "sometimes" ? "not witnessed" : "holds");
+  if (instance.deadlock) note("deadlock", "holds");
+  return {
+    distinctStates: depthOf.size,
+    transitions,
+    depth: maxDepth,
+    properties: Object.fromEntries(found),
+  };
 }

@@ -10,7 +10,7 @@ import type { Value } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
 import { type ActionLabel, formatAction } from "./properties.ts";
 import { modelFailure } from "./model_failure.ts";
-import { assignValue, createView, toValue } from "./state_view.ts";
+import { assignValue, createReadonlyView, createView, toValue } from "./state_view.ts";
 
 /** The verdict of a replay. */
 export type ReplayResult =
@@ -71,7 +71,7 @@ export function replayStates(
   }
 
   const before = new Uint32Array(width);
-  const beforeView = createView(before, instance.shape);
+  const beforeView = createReadonlyView(before, instance.shape);
   const taken: ActionLabel[] = [];
   for (let step = 1; step < packed.length; step++) {
     before.set(packed[step - 1]!);

@@ -22,6 +22,7 @@ import {
   type ValueOf,
 } from "./domain.ts";
 import type { ArrayShape, RecordShape, ScalarShape, Shape } from "./layout.ts";
+import { closest } from "./names.ts";
 
 /** A write of a value outside its variable's domain. The engine adds the model, action and depth. */
 export class StateValueError extends RangeError {
@@ -83,12 +84,21 @@ export type ReadonlyView<F extends Fields> =
   & { readonly [K in ScalarKeys<F>]: ValueOf<F[K]> }
   & { readonly [K in CompositeKeys<F>]: ViewOf<F[K]> };
 
-/** Internal shape shared by every view node: the words, a base word, a base bit offset and a path. */
+/*
+ * Every view node keeps its words, base word, base bit offset and path under these symbols, so no name a
+ * model gives a variable or field can reach them (a variable named `w` once read its neighbours' bits).
+ */
+const W = Symbol("words");
+const B = Symbol("base");
+const S = Symbol("shift");
+const P = Symbol("path");
+
+/** Internal shape shared by every view node. */
 interface Node {
-  w: Uint32Array;
-  b: number;
-  s: number;
-  p: string;
+  [W]: Uint32Array;
+  [B]: number;
+  [S]: number;
+  [P]: string;
 }
 
 const toValueKey = Symbol("toValue");
@@ -98,6 +108,104 @@ interface Plain {
   [toValueKey](): Value;
   [assignKey](value: Value): void;
 }
+
+/** A write through a read-only view: a guard, property, terminal or withinBoundary wrote the state. */
+export class StateWriteError extends TypeError {
+  /** Path of the variable written, such as `cpus[1].msr`. */
+  readonly path: string;
+  constructor(path: string) {
+    super(
+      `wrote variable ${path}, but guards, properties, terminal and withinBoundary see the state read-only ` +
+        `(only effects and init may write it)`,
+    );
+    this.name = "StateWriteError";
+    this.path = path;
+  }
+}
+
+/** A read or write of a name the model does not declare (a misspelt variable, say). */
+export class UndeclaredNameError extends TypeError {
+  /** The name used. */
+  readonly key: string;
+  /** Whether it was written (else read). */
+  readonly write: boolean;
+  constructor(key: string, write: boolean, message: string) {
+    super(message);
+    this.name = "UndeclaredNameError";
+    this.key = key;
+    this.write = write;
+  }
+}
+
+function undeclared(
+  node: unknown,
+  key: string,
+  write: boolean,
+  names: readonly string[],
+  array: boolean,
+): never {
+  const path = (node as Partial<Node> | null)?.[P] ?? "";
+  const verb = write ? "wrote" : "read";
+  const guess = closest(key, names);
+  const hint = guess !== undefined
+    ? ` (did you mean ${guess}?)`
+    : names.length <= 12
+    ? ` (${array ? "an array view has" : path === "" ? "the model declares" : "the record has"} ${
+      names.join(", ")
+    })`
+    : "";
+  if (array) {
+    if (/^\d+$/.test(key)) {
+      throw new UndeclaredNameError(
+        key,
+        write,
+        `${verb} ${path}[${key}] by indexing, but an array of scalars is read with ${path}.get(${key}) ` +
+          `and written with ${path}.set(${key}, value)`,
+      );
+    }
+    throw new UndeclaredNameError(
+      key,
+      write,
+      `${verb} ${path}.${key}, which an array view does not have${hint}`,
+    );
+  }
+  const what = path === "" ? `undeclared variable ${key}` : `undeclared field ${key} of ${path.slice(0, -1)}`;
+  throw new UndeclaredNameError(key, write, `${verb} ${what}${hint}`);
+}
+
+/**
+ * The end of every view's prototype chain: only a name no accessor answers reaches it, so the hot path
+ * never does. Object.prototype's members and symbols (Deno's inspect, iterators) resolve as usual, and
+ * `then` and `toJSON` are absent, so awaiting or serialising a view does not throw.
+ */
+function missTrap(names: readonly string[], array: boolean): object {
+  return new Proxy(Object.prototype, {
+    get(target, key, receiver) {
+      if (typeof key === "symbol" || key in target) return Reflect.get(target, key, receiver);
+      if (key === "then" || key === "toJSON") return undefined;
+      return undeclared(receiver, key, false, names, array);
+    },
+    set(target, key, value, receiver) {
+      if (typeof key === "symbol") return Reflect.set(target, key, value, receiver);
+      return undeclared(receiver, key, true, names, array);
+    },
+  });
+}
+
+const arrayMethods = [
+  "length",
+  "get",
+  "set",
+  "fill",
+  "every",
+  "some",
+  "count",
+  "indexOf",
+  "includes",
+  "forEach",
+  "map",
+  "toArray",
+];
 
 /*
  * Accessors are generated as source per shape (`new Function`), with every word index, shift, mask and
@@ -144,12 +252,27 @@ function badIndex(path: string, length: number, index: unknown): never {
   throw new RangeError(`Expected an index of ${path} in 0..${length - 1} but found ${describe(index)}`);
 }
 
+function readOnly(path: string): never {
+  throw new StateWriteError(path);
+}
+
 function compile<T>(domain: ScalarDomain, body: string): T {
   // A copy: the domain's array is frozen, and V8's optimised code reads a frozen array's elements
   // through a generic inline-cache call (8% of page_ownership's run time), a plain array's inline.
   const values = domain.kind === "enum" ? [...domain.values] : [];
   const names = new Map(values.map((name, i) => [name, i]));
-  return new Function("V", "M", "D", "fail", "badIndex", body)(values, names, domain, fail, badIndex) as T;
+  return new Function("V", "M", "D", "fail", "badIndex", "readOnly", "W", "B", "S", "P", body)(
+    values,
+    names,
+    domain,
+    fail,
+    badIndex,
+    readOnly,
+    W,
+    B,
+    S,
+    P,
+  ) as T;
 }
 
 type ScalarArrayClass = new (
@@ -159,28 +282,29 @@ type ScalarArrayClass = new (
   p: string,
 ) => ScalarArrayView<unknown> & Node;
 
-function scalarArrayClass(shape: ArrayShape): ScalarArrayClass {
+function scalarArrayClass(shape: ArrayShape, readonly: boolean): ScalarArrayClass {
   const element = shape.element as ScalarShape;
   const { length, perWord } = shape;
   const bits = element.bits, mask = maskOf(bits);
-  const at = `this.b + ((i / ${perWord}) | 0)`;
-  const bit = `this.s + (i % ${perWord}) * ${bits}`;
-  const raw = `((this.w[${at}] >>> (${bit})) & ${mask})`;
-  const check = `if (!(i >= 0 && i < ${length} && (i | 0) === i)) badIndex(this.p, ${length}, i);`;
+  const at = `this[B] + ((i / ${perWord}) | 0)`;
+  const bit = `this[S] + (i % ${perWord}) * ${bits}`;
+  const raw = `((this[W][${at}] >>> (${bit})) & ${mask})`;
+  const check = `if (!(i >= 0 && i < ${length} && (i | 0) === i)) badIndex(this[P], ${length}, i);`;
+  const set = readonly ? `set(i, v) { readOnly(this[P] + "[" + i + "]"); }` : `set(i, v) {
+        ${check}
+        const r = ${encodeSource(element.domain)};
+        if (r < 0) fail(this[P] + "[" + i + "]", v, D);
+        const at = ${at}, bit = ${bit};
+        this[W][at] = (this[W][at] & ~(${mask} << bit)) | (r << bit);
+      }`;
   return compile<ScalarArrayClass>(
     element.domain,
     `return class ScalarArray {
-      constructor(w, b, s, p) { this.w = w; this.b = b; this.s = s; this.p = p; }
+      constructor(w, b, s, p) { this[W] = w; this[B] = b; this[S] = s; this[P] = p; }
       get length() { return ${length}; }
       get(i) { ${check} return ${decodeSource(element.domain, raw)}; }
-      set(i, v) {
-        ${check}
-        const r = ${encodeSource(element.domain)};
-        if (r < 0) fail(this.p + "[" + i + "]", v, D);
-        const at = ${at}, bit = ${bit};
-        this.w[at] = (this.w[at] & ~(${mask} << bit)) | (r << bit);
-      }
-      fill(v) { for (let i = 0; i < ${length}; i++) this.set(i, v); }
+      ${set}
+      fill(v) { ${readonly ? `readOnly(this[P]);` : ""} for (let i = 0; i < ${length}; i++) this.set(i, v); }
       every(f) { for (let i = 0; i < ${length}; i++) if (!f(${
       decodeSource(element.domain, raw)
     }, i)) return false; return true; }
@@ -209,12 +333,23 @@ function scalarArrayClass(shape: ArrayShape): ScalarArrayClass {
   );
 }
 
-const arrayClasses = new WeakMap<ArrayShape, ScalarArrayClass>();
+/** Per shape, the writable [0] and read-only [1] variant of a view class or prototype. */
+const arrayClasses = new WeakMap<ArrayShape, [ScalarArrayClass?, ScalarArrayClass?]>();
 
-function buildScalarArray(w: Uint32Array, b: number, s: number, shape: ArrayShape, path: string): unknown {
-  let Class = arrayClasses.get(shape);
+function buildScalarArray(
+  w: Uint32Array,
+  b: number,
+  s: number,
+  shape: ArrayShape,
+  path: string,
+  readonly: boolean,
+): unknown {
+  let variants = arrayClasses.get(shape);
+  if (!variants) arrayClasses.set(shape, variants = []);
+  let Class = variants[readonly ? 1 : 0];
   if (!Class) {
-    Class = scalarArrayClass(shape);
+    Class = scalarArrayClass(shape, readonly);
+    Object.setPrototypeOf(Class.prototype, missTrap(arrayMethods, true));
     Object.defineProperty(Class.prototype, toValueKey, {
       value(this: ScalarArrayView<Value>): Value {
         return this.toArray();
@@ -225,37 +360,38 @@ function buildScalarArray(w: Uint32Array, b: number, s: number, shape: ArrayShap
         value.forEach((element, i) => this.set(i, element));
       },
     });
-    arrayClasses.set(shape, Class);
+    variants[readonly ? 1 : 0] = Class;
   }
   return new Class(w, b, s, path);
 }
 
 /**
- * One prototype per record shape: scalar fields are generated accessors on the prototype, reading
- * `this.w[this.b + word] >>> (this.s + shift)`. Every instance of a shape shares it, so call sites in
- * model code stay monomorphic.
+ * One prototype per record shape (and mode): scalar fields are generated accessors on the prototype,
+ * reading `this[W][this[B] + word] >>> (this[S] + shift)`. Every instance of a shape shares it, so call
+ * sites in model code stay monomorphic.
  */
-function recordPrototype(shape: RecordShape): object {
-  const prototype: Record<PropertyKey, unknown> = {};
+function recordPrototype(shape: RecordShape, readonly: boolean): object {
+  const prototype = Object.create(missTrap(shape.fields.map((f) => f.name), false));
   for (const field of shape.fields) {
     if (field.shape.kind !== "scalar") continue;
     const { word, shift } = field;
     const { bits, domain } = field.shape;
     const mask = maskOf(bits);
     const name = JSON.stringify(field.name);
+    const setter = readonly ? `set(v) { readOnly(this[P] + ${name}); },` : `set(v) {
+          const r = ${encodeSource(domain)};
+          if (r < 0) fail(this[P] + ${name}, v, D);
+          const at = this[B] + ${word}, bit = this[S] + ${shift};
+          this[W][at] = (this[W][at] & ~(${mask} << bit)) | (r << bit);
+        },`;
     const accessors = compile<PropertyDescriptor>(
       domain,
       `return {
         enumerable: true,
         get() { return ${
-        decodeSource(domain, `(this.w[this.b + ${word}] >>> (this.s + ${shift})) & ${mask}`)
+        decodeSource(domain, `(this[W][this[B] + ${word}] >>> (this[S] + ${shift})) & ${mask}`)
       }; },
-        set(v) {
-          const r = ${encodeSource(domain)};
-          if (r < 0) fail(this.p + ${name}, v, D);
-          const at = this.b + ${word}, bit = this.s + ${shift};
-          this.w[at] = (this.w[at] & ~(${mask} << bit)) | (r << bit);
-        },
+        ${setter}
       };`,
     );
     Object.defineProperty(prototype, field.name, accessors);
@@ -282,37 +418,43 @@ function recordPrototype(shape: RecordShape): object {
   return prototype;
 }
 
-const prototypes = new WeakMap<RecordShape, object>();
+const prototypes = new WeakMap<RecordShape, [object?, object?]>();
 
-function buildRecord(w: Uint32Array, b: number, s: number, shape: RecordShape, path: string): object {
-  let prototype = prototypes.get(shape);
-  if (!prototype) {
-    prototype = recordPrototype(shape);
-    prototypes.set(shape, prototype);
-  }
+function buildRecord(
+  w: Uint32Array,
+  b: number,
+  s: number,
+  shape: RecordShape,
+  path: string,
+  readonly: boolean,
+): object {
+  let variants = prototypes.get(shape);
+  if (!variants) prototypes.set(shape, variants = []);
+  let prototype = variants[readonly ? 1 : 0];
+  if (!prototype) variants[readonly ? 1 : 0] = prototype = recordPrototype(shape, readonly);
   const node = Object.create(prototype) as Node & Record<string, unknown>;
-  node.w = w;
-  node.b = b;
-  node.s = s;
-  node.p = path === "" ? "" : `${path}.`;
+  node[W] = w;
+  node[B] = b;
+  node[S] = s;
+  node[P] = path === "" ? "" : `${path}.`;
   for (const field of shape.fields) {
     if (field.shape.kind === "scalar") continue;
-    const child = build(w, b + field.word, s + field.shift, field.shape, `${node.p}${field.name}`);
+    const child = build(w, b + field.word, s + field.shift, field.shape, `${node[P]}${field.name}`, readonly);
     Object.defineProperty(node, field.name, { value: child, enumerable: true, writable: false });
   }
   return node;
 }
 
-function build(w: Uint32Array, b: number, s: number, shape: Shape, path: string): unknown {
+function build(w: Uint32Array, b: number, s: number, shape: Shape, path: string, readonly: boolean): unknown {
   switch (shape.kind) {
     case "record":
-      return buildRecord(w, b, s, shape, path);
+      return buildRecord(w, b, s, shape, path, readonly);
     case "array":
-      if (shape.element.kind === "scalar") return buildScalarArray(w, b, s, shape, path);
+      if (shape.element.kind === "scalar") return buildScalarArray(w, b, s, shape, path, readonly);
       return Object.freeze(Array.from({ length: shape.length }, (_, i) => {
         const word = shape.element.small ? b + ((i / shape.perWord) | 0) : b + i * shape.elementWords;
         const shift = shape.element.small ? s + (i % shape.perWord) * shape.element.size : s;
-        return build(w, word, shift, shape.element, `${path}[${i}]`);
+        return build(w, word, shift, shape.element, `${path}[${i}]`, readonly);
       }));
     case "scalar":
       throw new TypeError("A scalar has no view of its own: it is a property of its record");
@@ -321,7 +463,18 @@ function build(w: Uint32Array, b: number, s: number, shape: Shape, path: string)
 
 /** Builds the view of a whole state over `words` (the root shape is a record of the model's variables). */
 export function createView<F extends Fields>(words: Uint32Array, shape: RecordShape): RecordView<F> {
-  return buildRecord(words, 0, 0, shape, "") as RecordView<F>;
+  return buildRecord(words, 0, 0, shape, "", false) as RecordView<F>;
+}
+
+/**
+ * A read-only view over `words`, for guards, properties, terminal and withinBoundary: it reads what a
+ * view made by createView over the same words writes, and every write throws a StateWriteError.
+ */
+export function createReadonlyView<F extends Fields>(
+  words: Uint32Array,
+  shape: RecordShape,
+): ReadonlyView<F> {
+  return buildRecord(words, 0, 0, shape, "", true) as ReadonlyView<F>;
 }
 
 function plainOf(node: unknown): Value {

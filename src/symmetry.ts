@@ -27,7 +27,7 @@ import { InputError } from "./errors.ts";
 import type { RecordShape, Shape } from "./layout.ts";
 import type { ActionInstance, ModelInstance } from "./model.ts";
 import type { ActionLabel } from "./properties.ts";
-import { createView } from "./state_view.ts";
+import { createReadonlyView, createView } from "./state_view.ts";
 
 /** Most permutations the exhaustive canonical form enumerates per state (7!). */
 export const MAX_PERMUTATIONS = 5040;
@@ -571,9 +571,9 @@ export function checkSymmetry(
   const scratch = new Uint32Array(width);
   const view = createView(scratch, instance.shape);
   const before = new Uint32Array(width);
-  const beforeView = createView(before, instance.shape);
+  const beforeView = createReadonlyView(before, instance.shape);
   const other = new Uint32Array(width);
-  const otherView = createView(other, instance.shape);
+  const otherView = createReadonlyView(other, instance.shape);
 
   // Initial states and a breadth-first sample, concrete (no canonical forms).
   const inits: Uint32Array[] = [];

@@ -23,7 +23,7 @@ import type { ActionInstance, ModelInstance } from "./model.ts";
 import type { ActionLabel, TransitionProperty } from "./properties.ts";
 import { modelFailure } from "./model_failure.ts";
 import { type Finding, NO_PARENT, type SearchOutcome } from "./search.ts";
-import { createView, toValue } from "./state_view.ts";
+import { createReadonlyView, createView, toValue } from "./state_view.ts";
 import { declaredSymmetry } from "./symmetry.ts";
 
 /** A run of a model: `states[i + 1]` is `states[i]` after `actions[i]`. */
@@ -118,7 +118,8 @@ function concreteTrace(
   const words = new Uint32Array(width);
   const before = new Uint32Array(width);
   const view = createView(words, instance.shape);
-  const beforeView = createView(before, instance.shape);
+  const afterView = createReadonlyView(words, instance.shape);
+  const beforeView = createReadonlyView(before, instance.shape);
   const init = instance.inits[initIndex];
   if (!init) throw new ReplayError(`Model ${instance.name} has no initial state #${initIndex}.`, 0);
   const runInit = () => {
@@ -177,7 +178,7 @@ function concreteTrace(
       if (last) {
         let holds: boolean;
         try {
-          holds = violated.predicate(beforeView as never, act.label, view as never);
+          holds = violated.predicate(beforeView as never, act.label, afterView as never);
         } catch (error) {
           throw modelFailure(instance, `property ${violated.name}`, i, error);
         }
@@ -216,7 +217,7 @@ export function replayActions(
   const words = new Uint32Array(instance.words);
   const before = new Uint32Array(instance.words);
   const view = createView(words, instance.shape);
-  const beforeView = createView(before, instance.shape);
+  const beforeView = createReadonlyView(before, instance.shape);
   const init = instance.inits[initIndex];
   if (!init) throw new ReplayError(`Model ${instance.name} has no initial state #${initIndex}.`, 0);
   try {

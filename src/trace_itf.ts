@@ -124,10 +124,10 @@ export function fromItfValue(value: unknown, domain: Domain, where: string): Val
       if (!isObject(value)) return bad("a record (JSON object)");
       const out: Record<string, Value> = {};
       for (const [name, field] of Object.entries(domain.fields)) {
-        if (!(name in value)) bad(`a record with field ${name}`);
+        if (!Object.hasOwn(value, name)) bad(`a record with field ${name}`);
         out[name] = fromItfValue(value[name], field, `${where}.${name}`);
       }
-      const extra = Object.keys(value).filter((k) => !(k in domain.fields));
+      const extra = Object.keys(value).filter((k) => !Object.hasOwn(domain.fields, k));
       if (extra.length) {
         bad(`no fields besides ${Object.keys(domain.fields).join(", ")} (found ${extra.join(", ")})`);
       }
@@ -154,7 +154,7 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
   }
   const fields = instance.domain.fields;
   const missing = Object.keys(fields).filter((name) => !vars.includes(name));
-  const unknown = vars.filter((name) => !(name in fields));
+  const unknown = vars.filter((name) => !Object.hasOwn(fields, name));
   if (missing.length || unknown.length) {
     throw new InputError(
       `${source}: its variables do not match model ${instance.name}` +
@@ -175,7 +175,7 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
     if (index > 0) actions.push(isObject(meta) ? parseAction(meta.action, instance, where) : undefined);
     const value: Record<string, Value> = {};
     for (const [name, domain] of Object.entries(fields)) {
-      if (!(name in state)) throw new InputError(`${where}: variable ${name} is missing.`);
+      if (!Object.hasOwn(state, name)) throw new InputError(`${where}: variable ${name} is missing.`);
       value[name] = fromItfValue(state[name], domain, `${where}, variable ${name}`);
     }
     return value;

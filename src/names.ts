@@ -1,0 +1,88 @@
+/**
+ * The naming rule for everything a model names, and "did you mean" suggestions.
+ *
+ * State variables, record fields, models, actions, properties and parameters are JavaScript
+ * identifiers made of ASCII letters, digits, `_` and `$`, not starting with a digit. Every such name
+ * works, including the ones JavaScript gives a meaning (`constructor`, `toString`, `length`, `then`),
+ * except `__proto__`: an object literal `{ __proto__: bool }` sets the prototype instead of declaring
+ * a variable, and `object[name] = value` does the same, so no model could declare it reliably. The
+ * rule also keeps names usable in trace file names (no path separator, no `..`) and in ITF, whose
+ * reserved keys start with `#`.
+ *
+ * @module
+ */
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function quote(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * Why `name` cannot name a `what` (such as "state variable" or "action"), or undefined when it can.
+ *
+ * @example
+ * ```ts
+ * import { nameProblem } from "./names.ts";
+ * console.assert(nameProblem("constructor") === undefined);
+ * console.assert(nameProblem("../x")!.includes("path separator"));
+ * ```
+ */
+export function nameProblem(name: unknown): string | undefined {
+  if (typeof name !== "string") return `a name must be a string, not ${quote(name)}`;
+  if (name === "") return "a name cannot be empty";
+  if (/[/\\]/.test(name) || name.includes("..")) {
+    return 'a name cannot contain a path separator or "..": trace file names are built from names';
+  }
+  if (name === "__proto__") {
+    return "__proto__ sets an object's prototype in JavaScript object literals and assignments, " +
+      "so it cannot name anything in a model";
+  }
+  if (!identifier.test(name)) {
+    return "a name must be an identifier: ASCII letters, digits, _ and $, not starting with a digit";
+  }
+  return undefined;
+}
+
+/** Returns `name`, or throws a TypeError saying which `what` has the bad name and why. */
+export function checkName(what: string, name: unknown): string {
+  const problem = nameProblem(name);
+  if (problem !== undefined) {
+    throw new TypeError(`Expected a valid ${what} name but found ${quote(name)}: ${problem}`);
+  }
+  return name as string;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      const same = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase();
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (same ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/**
+ * The candidate closest to `name`, when it is close enough to be a likely misspelling (an edit
+ * distance of at most a third of its length, ignoring case).
+ *
+ * @example
+ * ```ts
+ * import { closest } from "./names.ts";
+ * console.assert(closest("xenShinf", ["xenShInfo", "phase"]) === "xenShInfo");
+ * ```
+ */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined, bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(name, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(1, Math.floor(Math.max(name.length, 3) / 3)) ? best : undefined;
+}
