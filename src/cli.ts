@@ -211,7 +211,7 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
   for (const gate of selected) {
     const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options);
     results.push(result);
-    const paths: Record<string, string> = {};
+    const paths: Record<string, string> = Object.create(null); // a property may be named toString
     for (const p of result.result.properties) {
       if (p.status === "violated") {
         paths[p.name] = await writeTraceFiles(`${values.out}/traces/${gate.name}`, p);
@@ -356,7 +356,7 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
     io.err(`hvcheck: checkpoint written to ${result.checkpoint}; continue with --resume ${checkpointDir}`);
   }
   const traceDir = values["trace-dir"] ?? `out/traces/${instance.name}`;
-  const paths: Record<string, string> = {};
+  const paths: Record<string, string> = Object.create(null); // a property may be named toString
   for (const p of result.properties) {
     if (p.status === "violated") paths[p.name] = await writeTraceFiles(traceDir, p);
   }

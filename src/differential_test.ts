@@ -61,7 +61,7 @@ function crossCheck(model: Model, params: Record<string, unknown>, where: string
   return naive;
 }
 
-const count = Number(Deno.env.get("HVCHECK_DIFFERENTIAL_MODELS") ?? "300");
+const count = Number(Deno.env.get("HVCHECK_DIFFERENTIAL_MODELS") ?? "250");
 const firstSeed = Number(Deno.env.get("HVCHECK_DIFFERENTIAL_SEED") ?? "1");
 
 Deno.test("random models with hostile names: the engine agrees with the naive explorer", async () => {

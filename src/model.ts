@@ -304,7 +304,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     }
     checkModelName(model.name, "action", a.name);
     for (const param of Object.keys(a.params ?? {})) {
-      checkModelName(model.name, `parameter of action ${a.name}`, param);
+      checkModelName(model.name, "parameter", param, ` of action ${a.name}`);
     }
     if (names.has(a.name)) throw new InputError(`Model ${model.name} declares action ${a.name} twice.`);
     names.add(a.name);
@@ -363,11 +363,11 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
 }
 
 /** Refuses a name that breaks the naming rule (see names.ts), whatever built the object that carries it. */
-function checkModelName(modelName: string, what: string, name: unknown): void {
+function checkModelName(modelName: string, what: string, name: unknown, of = ""): void {
   const problem = nameProblem(name);
   if (problem !== undefined) {
     throw new InputError(
-      `Model ${modelName}: the ${what} name ${describe(name)} cannot be used: ${problem}.`,
+      `Model ${modelName}: the ${what} name ${describe(name)}${of} cannot be used: ${problem}.`,
     );
   }
 }
@@ -377,7 +377,8 @@ function checkModelName(modelName: string, what: string, name: unknown): void {
  * no object literal set a prototype where a field named `__proto__` was meant.
  */
 function checkFieldNames(modelName: string, fields: object, path: string): void {
-  const what = path === "" ? "state variable" : `field of ${path}`;
+  const what = path === "" ? "state variable" : "field";
+  const of = path === "" ? "" : ` in ${path}`;
   if (typeof fields !== "object" || fields === null) {
     throw new InputError(`Model ${modelName}: the record ${path} has no object of field domains.`);
   }
@@ -391,7 +392,7 @@ function checkFieldNames(modelName: string, fields: object, path: string): void 
     );
   }
   for (const [name, domain] of Object.entries(fields)) {
-    checkModelName(modelName, what, name);
+    checkModelName(modelName, what, name, of);
     const inner = `${path === "" ? "" : `${path}.`}${name}`;
     const check = (d: unknown, at: string): void => {
       const kind = (d as { kind?: unknown } | null)?.kind;

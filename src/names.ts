@@ -53,24 +53,30 @@ export function checkName(what: string, name: unknown): string {
   return name as string;
 }
 
+/** Edit distance, ignoring case, where swapping two neighbours is one edit (`levle` is one from `level`). */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i + j),
+  );
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      const same = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase();
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (same ? 0 : 1));
-      diagonal = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
     }
   }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /**
  * The candidate closest to `name`, when it is close enough to be a likely misspelling (an edit
- * distance of at most a third of its length, ignoring case).
+ * distance of at most a third of its length, rounded, ignoring case).
  *
  * @example
  * ```ts
@@ -84,5 +90,5 @@ export function closest(name: string, candidates: readonly string[]): string | u
     const d = distance(name, candidate);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return bestDistance <= Math.max(1, Math.floor(Math.max(name.length, 3) / 3)) ? best : undefined;
+  return bestDistance <= Math.max(1, Math.round(name.length / 3)) ? best : undefined;
 }

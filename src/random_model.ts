@@ -293,7 +293,7 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
   const activate = (leaf: Leaf) => {
     if (active.includes(leaf)) return;
     active.push(leaf);
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 8 && leaf.values.length < 3; k++) {
       const v = randomValue(leaf.domain);
       if (!leaf.values.includes(v)) leaf.values.push(v);
     }
@@ -301,10 +301,10 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
   const sameExcept = (a: Leaf, b: Leaf, at: number) =>
     a.path.length === b.path.length &&
     a.path.every((s, i) => i === at || JSON.stringify(s) === JSON.stringify(b.path[i]));
-  for (let k = 1 + below(3); k > 0; k--) activate(pick(leaves));
+  for (let k = 2 + below(4); k > 0; k--) activate(pick(leaves));
 
   // Actions: each writes one or two active leaves; a parameter picks an array element or a value.
-  const actionNames = distinctNames(2 + below(3), names.filter((n) => identifier.test(n)));
+  const actionNames = distinctNames(2 + below(4), names.filter((n) => identifier.test(n)));
   interface Write {
     readonly leaves: Leaf[]; // indexed by the parameter, when `param` is set
     readonly param: boolean;
@@ -325,11 +325,11 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
         paramLength = siblings.length;
         writes.push({ leaves: siblings, param: true, constant: -1 });
       } else {
-        writes.push({ leaves: [leaf], param: false, constant: rng() < 0.3 ? below(3) : -1 });
+        writes.push({ leaves: [leaf], param: false, constant: rng() < 0.2 ? 1 + below(2) : -1 });
       }
     }
     const flag = paramLength === 0 && rng() < 0.3; // a bool parameter: step one or two values
-    return { name, writes, paramLength, flag, guard: rng() < 0.3 ? undefined : predicate() };
+    return { name, writes, paramLength, flag, guard: rng() < 0.3 ? undefined : likely() };
   });
   function atom(): (view: unknown) => boolean {
     const leaf = pick(active);
@@ -360,9 +360,15 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
     }
   }
 
+  /** A predicate that holds in most states: guards and boundaries that rarely hold make tiny models. */
+  function likely(): (view: unknown) => boolean {
+    const a = predicate(), b = predicate();
+    return rng() < 0.5 ? (s) => !(a(s) && b(s)) : (s) => a(s) || !b(s);
+  }
+
   let product = 1;
   for (const leaf of active) product *= leaf.values.length;
-  if (product > 3000) return undefined;
+  if (product > 4000) return undefined;
 
   const step = (leaf: Leaf, view: unknown, by: number, constant: number) => {
     const values = leaf.values;
@@ -386,7 +392,7 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
   );
   const propertyPredicates = propertyKinds.map(() => [predicate(), predicate()] as const);
   const terminal = rng() < 0.3 ? predicate() : undefined;
-  const withinBoundary = rng() < 0.2 ? predicate() : undefined;
+  const withinBoundary = rng() < 0.2 ? likely() : undefined;
 
   return {
     fields,

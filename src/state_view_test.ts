@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { arrayOf, bool, enumOf, int, recordOf } from "./domain.ts";
 import { type RecordShape, shapeOf, wordsOf } from "./layout.ts";
-import { assignValue, createView, StateValueError, toValue } from "./state_view.ts";
+import {
+  assignValue,
+  createReadonlyView,
+  createView,
+  StateValueError,
+  StateWriteError,
+  toValue,
+  UndeclaredNameError,
+} from "./state_view.ts";
 
 const domain = recordOf({
   flag: bool,
@@ -81,4 +89,107 @@ Deno.test("view setters reject values outside the domain with the variable's pat
   );
   assert.throws(() => s.owner.get(20), /Expected an index of owner in 0..19 but found 20/);
   assert.throws(() => s.owner.set(-1, "free"), RangeError);
+});
+
+Deno.test("a read-only view reads the words another view writes, and every write throws naming the path", () => {
+  const words = new Uint32Array(wordsOf(shape));
+  // deno-lint-ignore no-explicit-any
+  const s = createView(words, shape) as any, r = createReadonlyView(words, shape) as any;
+  s.level = 12;
+  s.cpus[2].frames.set(1, 4);
+  s.owner.set(7, "guest");
+  assert.equal(r.level, 12);
+  assert.equal(r.cpus[2].frames.get(1), 4);
+  assert.equal(r.owner.count("guest"), 1);
+  assert.deepEqual(toValue(r), toValue(s));
+  const before = [...words];
+  assert.throws(() => r.level = 13, (e: unknown) => e instanceof StateWriteError && e.path === "level");
+  assert.throws(() => r.cpus[1].msr = "on", /wrote variable cpus\[1\]\.msr, but guards, properties/);
+  assert.throws(() => r.owner.set(0, "shared"), /wrote variable owner\[0\]/);
+  assert.throws(() => r.cpus[0].frames.fill(1), /wrote variable cpus\[0\]\.frames/);
+  // Not even a value outside the domain gets as far as its check.
+  assert.throws(() => r.flag = 7, StateWriteError);
+  assert.deepEqual([...words], before);
+});
+
+Deno.test("an undeclared name fails at its first read or write, with a did-you-mean", () => {
+  // deno-lint-ignore no-explicit-any
+  const s = createView(new Uint32Array(wordsOf(shape)), shape) as any;
+  assert.throws(
+    () => s.levle,
+    (e: unknown) =>
+      e instanceof UndeclaredNameError && !e.write && e.key === "levle" &&
+      e.message === "read undeclared variable levle (did you mean level?)",
+  );
+  assert.throws(
+    () => s.levle = 3,
+    /^UndeclaredNameError: wrote undeclared variable levle \(did you mean level\?\)/,
+  );
+  assert.throws(() => s.zzz, /read undeclared variable zzz \(the model declares flag, level, owner, cpus\)/);
+  assert.throws(() => s.cpus[1].mrs, /read undeclared field mrs of cpus\[1\] \(did you mean msr\?\)/);
+  assert.throws(
+    () => s.owner.lenght,
+    /read owner\.lenght, which an array view does not have \(did you mean length\?\)/,
+  );
+  assert.throws(
+    () => s.owner[2],
+    /read owner\[2\] by indexing, but an array of scalars is read with owner\.get\(2\)/,
+  );
+  assert.throws(() => s.owner[2] = "free", /wrote owner\[2\] by indexing/);
+  // What JavaScript and Deno look up on any object still works.
+  assert.equal(typeof s.toString, "function");
+  assert.equal(Object.prototype.hasOwnProperty.call(s, "cpus"), true);
+  assert.equal(typeof s.hasOwnProperty, "function");
+  assert.equal(s.then, undefined);
+  assert.equal(s.toJSON, undefined);
+  assert.equal("levle" in s, false);
+  assert.equal(s[Symbol.iterator], undefined);
+  assert.equal(typeof Deno.inspect(s), "string");
+  assert.equal(typeof JSON.stringify(s), "string");
+});
+
+Deno.test("no variable or field name reaches the views' internals", () => {
+  const names = [
+    "w",
+    "b",
+    "s",
+    "p",
+    "constructor",
+    "toString",
+    "valueOf",
+    "then",
+    "length",
+    "get",
+    "set",
+    "every",
+  ];
+  const fields = Object.fromEntries(
+    names.map((
+      name,
+      i,
+    ) => [
+      name,
+      i % 3 === 0 ? arrayOf(2, bool) : i % 3 === 1 ? recordOf({ p: bool, [name]: int(0, 5) }) : int(0, 9),
+    ]),
+  );
+  const d = recordOf(fields);
+  const sh = shapeOf(d) as RecordShape;
+  const words = new Uint32Array(wordsOf(sh));
+  // deno-lint-ignore no-explicit-any
+  const v = createView(words, sh) as any;
+  names.forEach((name, i) => {
+    if (i % 3 === 0) v[name].set(1, true);
+    else if (i % 3 === 1) {
+      v[name].p = true;
+      v[name][name] = i % 6;
+    } else v[name] = i % 10;
+  });
+  const want = Object.fromEntries(names.map((name, i) => [
+    name,
+    i % 3 === 0 ? [false, true] : i % 3 === 1 ? { p: true, [name]: i % 6 } : i % 10,
+  ]));
+  assert.deepEqual(toValue(v), want);
+  const copy = new Uint32Array(words.length);
+  assignValue(createView(copy, sh), want);
+  assert.deepEqual([...copy], [...words]);
 });
