@@ -12,7 +12,15 @@ import { models } from "../models/mod.ts";
 import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
 import { identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
-import { commandNamed, commandUsage, parseCommandArgs, type ParsedArgs, usage } from "./cli_options.ts";
+import {
+  closest,
+  commandNamed,
+  commands,
+  commandUsage,
+  parseCommandArgs,
+  type ParsedArgs,
+  usage,
+} from "./cli_options.ts";
 import { describeExpectation, describeStatus, type GateResult, matches, runGate } from "./gate_runner.ts";
 import { loadModel } from "./load_model.ts";
 import { WorkerPool } from "./parallel_search.ts";
@@ -181,8 +189,11 @@ async function dispatch(args: readonly string[], io: Io): Promise<number> {
   }
   const spec = commandNamed(command);
   if (!spec) {
+    const guess = closest(command, commands.map((c) => c.name));
     throw new InputError(
-      `Unknown command "${command}". Commands: check, explore, replay, list (--help for usage).`,
+      `Unknown command "${command}".${guess ? ` Did you mean ${guess}?` : ""} Commands: ${
+        commands.map((c) => c.name).join(", ")
+      } (--help for usage).`,
     );
   }
   // --help wins over everything else, so a half-typed command line still shows the usage.
@@ -226,7 +237,12 @@ async function commandCheck(parsed: ParsedArgs, io: Io): Promise<number> {
   const known = new Map(allGates.map((g) => [g.name, g]));
   for (const name of positionals) {
     if (!known.has(name)) {
-      throw new InputError(`Unknown gate "${name}". Gates: ${[...known.keys()].join(", ")}.`);
+      const guess = closest(name, [...known.keys()]);
+      throw new InputError(
+        `Unknown gate "${name}".${guess ? ` Did you mean ${guess}?` : ""} Gates: ${
+          [...known.keys()].join(", ")
+        }.`,
+      );
     }
   }
   const selected = positionals.length

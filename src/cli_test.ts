@@ -235,6 +235,8 @@ Deno.test("an unknown option is exit 2 and suggests the closest option of that c
     [["check", "--verbos"], "--verbose"],
     [["check", "--outt", "x"], "--out"],
     [["explore", "page_ownership", "--zzzzzzzz"], undefined],
+    [["chek"], "check"],
+    [["check", "page_ownership_buggy_n33"], "page_ownership_buggy_n3"],
   ];
   for (const [args, guess] of cases) {
     const run = await inProcess(...args);
