@@ -423,7 +423,6 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
   } else if (result.limit === "interrupted" && result.checkpoint) {
     io.err(`hvcheck: checkpoint written to ${result.checkpoint}; continue with --resume ${checkpointDir}`);
   }
-  const paths = await replaceTraces(traceDir, result);
   // Every option that can change the result is repeated, and the output folder; --resume is not (a fresh
   // run gives the same answer), nor are the checkpoint and spill folders (the fresh run uses the defaults).
   const options = [
@@ -447,8 +446,20 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
       ...(traceDirOption !== undefined && !traceDirOption.startsWith(`${out}/`) ? [traceDirOption] : []),
     ],
   });
-  if (flagOf(parsed, "json")) io.out(JSON.stringify(resultJson(result, paths, reproduce), null, 2));
-  else io.out(formatResultText(result, paths, reproduce));
+  const print = (paths: Record<string, string>) =>
+    io.out(
+      flagOf(parsed, "json")
+        ? JSON.stringify(resultJson(result, paths, reproduce), null, 2)
+        : formatResultText(result, paths, reproduce),
+    );
+  let paths: Record<string, string>;
+  try {
+    paths = await replaceTraces(traceDir, result);
+  } catch (error) {
+    print({}); // the verdict stands even when its traces cannot be written
+    throw error;
+  }
+  print(paths);
   return exitCodeOf(result);
 }
 
