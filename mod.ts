@@ -39,7 +39,15 @@ export { always, sometimes, transition } from "./src/properties.ts";
 export type { ActionLabel, Property } from "./src/properties.ts";
 export type { ReadonlyView, RecordView, ScalarArrayView } from "./src/state_view.ts";
 export { check } from "./src/check.ts";
-export type { CheckOptions, CheckResult, PropertyResult, PropertyStatus, Verdict } from "./src/check.ts";
+export type {
+  CheckOptions,
+  CheckResult,
+  PropertyResult,
+  PropertyStatus,
+  SafetyVerdict,
+  Verdict,
+  WitnessCount,
+} from "./src/check.ts";
 export type { Trace } from "./src/trace.ts";
 
 if (import.meta.main) {

@@ -53,7 +53,7 @@ export default [
       "the witnesses show the resume completes and the image kernel reuses the restoring kernel's frames.",
   }),
   gate({
-    name: "hv_vp_assist_regression_e5d9b714fe40_liveness",
+    name: "hv_vp_assist_regression_e5d9b714fe40_liveness_violated",
     model: "hv_vp_assist",
     params: { variant: "regression_e5d9b714fe40", vcpus: 2, frames: 5 },
     expect: {

@@ -25,8 +25,25 @@ export interface CheckOptions extends SearchOptions {
 /** What became of one property. */
 export type PropertyStatus = "holds" | "violated" | "witnessed" | "not witnessed" | "incomplete";
 
-/** The verdict of a run. */
+/**
+ * The verdict of a run: `holds` when every safety property holds and every witness was found,
+ * `violated` when a safety property is violated or a witness was not found in the whole space (exit 1),
+ * `incomplete` when a limit cut the search before either was decided. `safety` and `witnesses` say which.
+ */
 export type Verdict = "holds" | "violated" | "incomplete";
+
+/** The safety properties (invariants, transition properties, deadlock) taken together. */
+export type SafetyVerdict = "holds" | "violated" | "incomplete";
+
+/** How many of a run's witnesses (`sometimes` properties) were found. */
+export interface WitnessCount {
+  readonly total: number;
+  readonly witnessed: number;
+  /** Not witnessed in the whole reachable space. */
+  readonly notWitnessed: number;
+  /** Neither found nor ruled out, because a limit cut the search. */
+  readonly undecided: number;
+}
 
 /** One property's result. */
 export interface PropertyResult {
@@ -51,6 +68,10 @@ export interface CheckResult {
   readonly model: string;
   readonly params: Readonly<Record<string, Value>>;
   readonly verdict: Verdict;
+  /** Whether every safety property holds, one is violated, or the search was cut before deciding. */
+  readonly safety: SafetyVerdict;
+  /** The witnesses, counted apart from safety: an expected "not witnessed" is not a violation. */
+  readonly witnesses: WitnessCount;
   /** The limit that made the run incomplete, if one did. */
   readonly limit?: Exclude<LimitHit, undefined>;
   /** Whether every reachable state was explored. */
@@ -174,6 +195,7 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
     : outcome.complete || (decided && !outcome.limit)
     ? "holds"
     : "incomplete";
+  const { safety, witnesses } = splitVerdict(properties);
   const fired = new Map<string, number>(instance.actionNames.map((name) => [name, 0]));
   instance.actions.forEach((a, i) => fired.set(a.label.name, fired.get(a.label.name)! + outcome.fired[i]!));
   const actions = [...fired].map(([name, count]) => ({ name, fired: count }));
@@ -184,6 +206,8 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
     model: instance.name,
     params: instance.params,
     verdict,
+    safety,
+    witnesses,
     ...(outcome.limit ? { limit: outcome.limit } : {}),
     complete: outcome.complete,
     exact: !lossy,
@@ -203,5 +227,28 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
     workers: outcome.workers,
     ...(outcome.checkpoint ? { checkpoint: outcome.checkpoint } : {}),
     warnings: instance.canonicalize ? checkSymmetry(instance) : [],
+  };
+}
+
+/** Safety and witnesses apart: every kind but `sometimes` is a safety property. */
+export function splitVerdict(
+  properties: readonly PropertyResult[],
+): { safety: SafetyVerdict; witnesses: WitnessCount } {
+  const safetyProperties = properties.filter((p) => p.kind !== "sometimes");
+  const positive = properties.filter((p) => p.kind === "sometimes");
+  const safety: SafetyVerdict = safetyProperties.some((p) => p.status === "violated")
+    ? "violated"
+    : safetyProperties.some((p) => p.status === "incomplete")
+    ? "incomplete"
+    : "holds";
+  const count = (status: PropertyStatus) => positive.filter((p) => p.status === status).length;
+  return {
+    safety,
+    witnesses: {
+      total: positive.length,
+      witnessed: count("witnessed"),
+      notWitnessed: count("not witnessed"),
+      undecided: count("incomplete"),
+    },
   };
 }

@@ -7,66 +7,46 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { gates as allGates } from "../checks/mod.ts";
 import { models } from "../models/mod.ts";
 import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
 import { identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
-import { describeExpectation, type GateResult, runGate } from "./gate_runner.ts";
+import {
+  closest,
+  commandNamed,
+  commands,
+  commandUsage,
+  parseCommandArgs,
+  type ParsedArgs,
+  usage,
+} from "./cli_options.ts";
+import { describeExpectation, describeStatus, type GateResult, matches, runGate } from "./gate_runner.ts";
 import { loadModel } from "./load_model.ts";
 import { WorkerPool } from "./parallel_search.ts";
 import { instantiate } from "./model.ts";
 import { describeParam, parseAssignments } from "./params.ts";
-import { replayStates } from "./replay.ts";
-import { formatCount, formatProgress, formatResultText, formatTable } from "./report.ts";
+import { type PropertyAlongTrace, replayStates } from "./replay.ts";
+import {
+  formatCount,
+  formatProgress,
+  formatResultText,
+  formatTable,
+  formatWitnesses,
+  reproduceLine,
+  shellQuote,
+  tableHeader,
+} from "./report.ts";
 import type { Progress, SearchOptions } from "./search.ts";
-import { writeTraceFiles } from "./trace_files.ts";
+import { replaceTraces } from "./trace_folder.ts";
 import { fromItfParams, parseItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
 
 /** Exit codes. */
 export const EXIT = { ok: 0, violated: 1, input: 2, incomplete: 3, internal: 4 } as const;
 
-const USAGE = `hvcheck: an explicit-state model checker for hypervisor registrations
-
-Usage: deno run -A mod.ts <command> [options]
-
-Commands:
-  check [GATE...]      run the proof gates in checks/ (all but slow ones by default)
-      --json             print one JSON array of gate results
-      --slow             include gates tagged slow
-      --out DIR          where counterexamples go (default out/; traces under DIR/traces/<gate>/)
-      --workers N        search threads (default: the number of cores)
-  explore MODEL        explore a registered model, or a .ts file that exports one
-      --set NAME=VALUE   set a parameter (repeatable)
-      --exact            store full states: no fingerprint collision can hide a state
-      --max-states N     stop (incomplete) after N distinct states
-      --max-depth N      explore at most N steps from the initial states
-      --time-limit S     stop (incomplete) after S seconds
-      --stop-on-violation stop at the first violation instead of deciding every property
-      --trace-dir DIR    where counterexamples go (default out/traces/<model>)
-      --workers N        search threads (default: the number of cores)
-      --memory SIZE      memory budget such as 8G (default: 85% of available memory): levels spill to
-                         disk past a fifth of it; a run that cannot fit stops with a checkpoint
-      --checkpoint DIR   write checkpoints there (default out/checkpoints/<model>): every
-                         --checkpoint-every S seconds (default 300), on a memory stop and on Ctrl-C
-      --resume DIR       continue from the latest checkpoint in DIR (same model, parameters, --exact)
-      --spill-dir DIR    where spilled levels go (default out/spill)
-      --json             print one JSON object
-  replay MODEL TRACE.itf.json   check that a trace is a run of the model
-      --set NAME=VALUE   parameters (default: the ones recorded in the trace)
-      --json             print one JSON object
-  list                 the registered models with their parameters
-      --json             print JSON
-
-Common: --progress (progress line on stderr; default when stderr is a terminal), --debug (stack traces),
---help.
-
-Exit codes: 0 holds / all gates met, 1 violated / a gate missed, 2 usage or input error,
-3 incomplete (a limit was hit), 4 internal error.`;
-
-interface Io {
+/** Where the command line prints: stdout and stderr, or a test's collector. */
+export interface Io {
   out(text: string): void;
   err(text: string): void;
 }
@@ -139,13 +119,15 @@ export async function main(args: readonly string[], io: Io = stdio): Promise<num
   try {
     return await dispatch(args, io);
   } catch (error) {
+    const denied = permissionProblem(error, args);
+    if (denied) {
+      io.err(`hvcheck: ${denied}`);
+      if (debug) io.err(String((error as Error)?.stack));
+      return EXIT.input;
+    }
     if (error instanceof InputError) {
       io.err(`hvcheck: ${error.message}`);
       if (debug) io.err(String((error.cause as Error)?.stack ?? error.stack));
-      return EXIT.input;
-    }
-    if ((error as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`hvcheck: ${(error as Error).message}. Run with --help for usage.`);
       return EXIT.input;
     }
     io.err(`hvcheck: internal error: ${(error as Error)?.message ?? String(error)}`);
@@ -154,113 +136,156 @@ export async function main(args: readonly string[], io: Io = stdio): Promise<num
   }
 }
 
+/**
+ * The message for an error that is a permission problem, from Deno's sandbox (NotCapable, or its
+ * message relayed by a worker thread) or from the operating system (PermissionDenied), looked for along
+ * the error's causes; undefined for other errors.
+ */
+export function permissionProblem(error: unknown, args: readonly string[]): string | undefined {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    const message = (e as Error)?.message ?? String(e);
+    const sandbox = /Requires (\w+) access to "?([^",]+)"?/.exec(message);
+    if (e instanceof Deno.errors.NotCapable || sandbox) {
+      const kind = sandbox?.[1] ?? "file";
+      const path = sandbox?.[2] ?? "a path";
+      const out = optionValue(args, "--out");
+      const widen = out && path.startsWith(out.replace(/\/+$/, "")) ? out : path;
+      const flag = kind === "read" || kind === "write" ? `--allow-${kind}=${widen}` : `--allow-${kind}`;
+      const file = kind === "read" || kind === "write";
+      const read = file ? `.,${widen}` : ".";
+      const write = kind === "write" ? `out,${widen}` : "out";
+      return `This run may not ${
+        file ? kind : `use ${kind} for`
+      } ${path}: Deno's permissions for it do not ` +
+        `cover that (deno task check reads only . and writes only under out/). Choose a folder under out/, ` +
+        `or add ${flag} to deno's flags, as in: npx -y deno@2.9.6 run --allow-read=${read} ` +
+        `--allow-write=${write} mod.ts ${args.map(shellQuote).join(" ")}`;
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      return `The operating system denied access: ${message}. Choose another folder (--out DIR) or change ` +
+        `the folder's permissions.`;
+    }
+    e = (e as Error)?.cause;
+  }
+  return undefined;
+}
+
+/** The value of `--name VALUE` or `--name=VALUE` in `args`, if given. */
+function optionValue(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--") break;
+    if (args[i] === name) return args[i + 1];
+    if (args[i]!.startsWith(`${name}=`)) return args[i]!.slice(name.length + 1);
+  }
+  return undefined;
+}
+
 async function dispatch(args: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = args;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    const topic = command === "help" && rest[0] !== undefined ? commandNamed(rest[0]) : undefined;
+    io.out(topic ? commandUsage(topic) : usage());
+    return command === undefined ? EXIT.input : EXIT.ok;
+  }
+  const spec = commandNamed(command);
+  if (!spec) {
+    const guess = closest(command, commands.map((c) => c.name));
+    throw new InputError(
+      `Unknown command "${command}".${guess ? ` Did you mean ${guess}?` : ""} Commands: ${
+        commands.map((c) => c.name).join(", ")
+      } (--help for usage).`,
+    );
+  }
+  // --help wins over everything else, so a half-typed command line still shows the usage.
+  const beforeDashes = rest.indexOf("--") < 0 ? rest : rest.slice(0, rest.indexOf("--"));
+  if (beforeDashes.includes("--help") || beforeDashes.includes("-h")) {
+    io.out(commandUsage(spec));
+    return EXIT.ok;
+  }
+  const parsed = parseCommandArgs(spec, rest);
   switch (command) {
     case "check":
-      return await commandCheck(rest, io);
+      return await commandCheck(parsed, io);
     case "explore":
-      return await commandExplore(rest, io);
+      return await commandExplore(parsed, io);
     case "replay":
-      return await commandReplay(rest, io);
-    case "list":
-      return commandList(rest, io);
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      io.out(USAGE);
-      return command === undefined ? EXIT.input : EXIT.ok;
+      return await commandReplay(parsed, io);
     default:
-      throw new InputError(
-        `Unknown command "${command}". Commands: check, explore, replay, list (--help for usage).`,
-      );
+      return commandList(parsed, io);
   }
 }
 
-async function commandCheck(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      json: { type: "boolean" },
-      slow: { type: "boolean" },
-      out: { type: "string", default: "out" },
-      workers: { type: "string" },
-      progress: { type: "boolean" },
-      debug: { type: "boolean" },
-    },
-  });
+function stringOf(parsed: ParsedArgs, name: string): string | undefined {
+  const value = parsed.values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function stringsOf(parsed: ParsedArgs, name: string): string[] {
+  const value = parsed.values[name];
+  return Array.isArray(value) ? value : [];
+}
+
+function flagOf(parsed: ParsedArgs, name: string): boolean {
+  return parsed.values[name] === true;
+}
+
+async function commandCheck(parsed: ParsedArgs, io: Io): Promise<number> {
+  const { positionals } = parsed;
+  const json = flagOf(parsed, "json");
+  const verbose = flagOf(parsed, "verbose");
+  const out = stringOf(parsed, "out") ?? "out";
   const known = new Map(allGates.map((g) => [g.name, g]));
   for (const name of positionals) {
     if (!known.has(name)) {
-      throw new InputError(`Unknown gate "${name}". Gates: ${[...known.keys()].join(", ")}.`);
+      const guess = closest(name, [...known.keys()]);
+      throw new InputError(
+        `Unknown gate "${name}".${guess ? ` Did you mean ${guess}?` : ""} Gates: ${
+          [...known.keys()].join(", ")
+        }.`,
+      );
     }
   }
   const selected = positionals.length
     ? positionals.map((name) => known.get(name)!)
-    : allGates.filter((g) => values.slow || !g.tags?.includes("slow"));
-  const count = workerCount(values.workers);
+    : allGates.filter((g) => flagOf(parsed, "slow") || !g.tags?.includes("slow"));
+  const count = workerCount(stringOf(parsed, "workers"));
   // One pool of threads serves every gate: they start and load the model library once.
   const workers = count > 1 ? new WorkerPool(count) : 1;
-  const onProgress = progressReporter(wantsProgress(values.progress), io);
+  const onProgress = progressReporter(wantsProgress(flagOf(parsed, "progress")), io);
   const options: SearchOptions & { workers: number | WorkerPool } = { workers };
   const results: GateResult[] = [];
   const tracePaths = new Map<GateResult, Record<string, string>>();
-  if (!values.json) io.out(formatTable([["gate", "verdict", "expected", "states", "depth", "seconds", ""]]));
-  for (const gate of selected) {
-    const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options);
-    results.push(result);
-    const paths: Record<string, string> = Object.create(null); // a property may be named toString
-    for (const p of result.result.properties) {
-      if (p.status === "violated") {
-        paths[p.name] = await writeTraceFiles(`${values.out}/traces/${gate.name}`, p);
+  if (!json) io.out(formatTable(tableHeader));
+  try {
+    for (const gate of selected) {
+      const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options);
+      results.push(result);
+      // The verdict is printed before traces are written, so a failing write cannot hide it.
+      if (!json) {
+        const r = result.result;
+        io.out(formatTable([[
+          gate.name,
+          r.safety,
+          result.expected.safety,
+          formatWitnesses(r.witnesses),
+          formatWitnesses(result.expected.witnesses),
+          formatCount(r.distinctStates),
+          String(r.depth),
+          r.seconds.toFixed(2),
+          result.met ? "ok" : "MISSED",
+        ]]));
+        for (const problem of result.problems) io.out(`    ${problem}`);
+        for (const warning of r.warnings) io.out(`    warning: ${warning}`);
+        if (verbose) io.out(formatGateDetails(result));
       }
+      tracePaths.set(result, await replaceTraces(`${out}/traces/${gate.name}`, result.result));
     }
-    tracePaths.set(result, paths);
-    if (!values.json) {
-      const expectedViolation = Object.values(gate.expect).some((e) =>
-        typeof e === "object" || e === "not witnessed"
-      );
-      io.out(formatTable([[
-        gate.name,
-        result.result.verdict,
-        expectedViolation ? "violated" : "holds",
-        formatCount(result.result.distinctStates),
-        String(result.result.depth),
-        result.result.seconds.toFixed(2),
-        result.met ? "ok" : "MISSED",
-      ]]));
-      for (const problem of result.problems) io.out(`    ${problem}`);
-      for (const warning of result.result.warnings) io.out(`    warning: ${warning}`);
-    }
+  } finally {
+    if (typeof workers !== "number") workers.close();
   }
-  if (typeof workers !== "number") workers.close();
   const missed = results.filter((r) => !r.met);
-  if (values.json) {
-    io.out(JSON.stringify(
-      results.map((r) => ({
-        gate: r.gate.name,
-        model: r.gate.model,
-        params: r.result.params,
-        expected: Object.fromEntries(
-          Object.entries(r.gate.expect).map(([k, e]) => [k, describeExpectation(e)]),
-        ),
-        verdict: r.result.verdict,
-        met: r.met,
-        problems: r.problems,
-        distinctStates: r.result.distinctStates,
-        minStates: r.gate.minStates,
-        transitions: r.result.transitions,
-        depth: r.result.depth,
-        seconds: r.result.seconds,
-        why: r.gate.why,
-        warnings: r.result.warnings,
-        properties: r.result.properties.map((p) => propertyJson(p, tracePaths.get(r)?.[p.name])),
-      })),
-      null,
-      2,
-    ));
+  if (json) {
+    io.out(JSON.stringify(results.map((r) => gateJson(r, tracePaths.get(r) ?? {})), null, 2));
   } else {
     io.out(
       missed.length === 0
@@ -273,46 +298,89 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
   return missed.length ? EXIT.violated : EXIT.ok;
 }
 
-async function commandExplore(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      set: { type: "string", multiple: true, default: [] },
-      exact: { type: "boolean" },
-      "max-states": { type: "string" },
-      "max-depth": { type: "string" },
-      "time-limit": { type: "string" },
-      "stop-on-violation": { type: "boolean" },
-      "trace-dir": { type: "string" },
-      workers: { type: "string" },
-      memory: { type: "string" },
-      checkpoint: { type: "string" },
-      "checkpoint-every": { type: "string" },
-      resume: { type: "string" },
-      "spill-dir": { type: "string" },
-      json: { type: "boolean" },
-      progress: { type: "boolean" },
-      debug: { type: "boolean" },
-    },
-  });
+/** `check --verbose`: a gate's parameters and, per property, its kind, the expectation and the result. */
+function formatGateDetails(result: GateResult): string {
+  const params = Object.entries(result.result.params).map(([k, v]) => `${k}=${v}`).join(" ");
+  const lines = [`    params: ${params || "(defaults)"}`];
+  lines.push(`    ${"property".padEnd(40)} ${"kind".padEnd(10)} ${"expected".padEnd(22)} got`);
+  for (const p of result.result.properties) {
+    const e = Object.hasOwn(result.gate.expect, p.name) ? result.gate.expect[p.name] : undefined;
+    const expected = e === undefined ? "(none)" : describeExpectation(e);
+    const ok = e !== undefined && matches(e, p) ? "" : "  MISSED";
+    lines.push(
+      `    ${p.name.padEnd(40)} ${p.kind.padEnd(10)} ${expected.padEnd(22)} ${describeStatus(p)}${ok}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** One gate as `check --json` prints it. */
+function gateJson(r: GateResult, paths: Record<string, string>): unknown {
+  return {
+    gate: r.gate.name,
+    model: r.gate.model,
+    params: r.result.params,
+    expected: Object.fromEntries(
+      Object.entries(r.gate.expect).map(([k, e]) => [k, describeExpectation(e)]),
+    ),
+    verdict: r.result.verdict,
+    safety: r.result.safety,
+    expectedSafety: r.expected.safety,
+    witnesses: r.result.witnesses,
+    expectedWitnesses: r.expected.witnesses,
+    met: r.met,
+    problems: r.problems,
+    distinctStates: r.result.distinctStates,
+    minStates: r.gate.minStates,
+    transitions: r.result.transitions,
+    depth: r.result.depth,
+    seconds: r.result.seconds,
+    why: r.gate.why,
+    warnings: r.result.warnings,
+    properties: r.result.properties.map((p) => {
+      const e = Object.hasOwn(r.gate.expect, p.name) ? r.gate.expect[p.name] : undefined;
+      return {
+        ...propertyJson(p, paths[p.name]),
+        ...(e !== undefined ? { expected: describeExpectation(e), met: matches(e, p) } : { met: false }),
+      };
+    }),
+  };
+}
+
+async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
+  const { positionals } = parsed;
   if (positionals.length !== 1) {
     throw new InputError("explore expects exactly one MODEL (a registered name or a .ts path).");
   }
+  const sets = stringsOf(parsed, "set");
   const { model, ref } = await loadModel(positionals[0]!, models);
-  const instance = instantiate(model, parseAssignments(model.name, model.params, values.set));
-  const workers = workerCount(values.workers);
-  const maxStates = positiveInt("max-states", values["max-states"]);
-  const maxDepth = values["max-depth"] === "0" ? 0 : positiveInt("max-depth", values["max-depth"]);
-  const timeLimitSeconds = positiveNumber("time-limit", values["time-limit"]);
-  const onProgress = progressReporter(wantsProgress(values.progress), io);
-  const exact = values.exact === true;
-  const checkpointEverySeconds = positiveNumber("checkpoint-every", values["checkpoint-every"]);
+  const instance = instantiate(model, parseAssignments(model.name, model.params, sets));
+  const workers = workerCount(stringOf(parsed, "workers"));
+  const maxStates = positiveInt("max-states", stringOf(parsed, "max-states"));
+  const maxDepthText = stringOf(parsed, "max-depth");
+  const maxDepth = maxDepthText === "0" ? 0 : positiveInt("max-depth", maxDepthText);
+  const timeLimitSeconds = positiveNumber("time-limit", stringOf(parsed, "time-limit"));
+  const memoryBytes = parseSize("memory", stringOf(parsed, "memory"));
+  const onProgress = progressReporter(wantsProgress(flagOf(parsed, "progress")), io);
+  const exact = flagOf(parsed, "exact");
+  const stopOnViolation = flagOf(parsed, "stop-on-violation");
+  const checkpointEverySeconds = positiveNumber("checkpoint-every", stringOf(parsed, "checkpoint-every"));
+  const out = stringOf(parsed, "out") ?? "out";
+  const traceDirOption = stringOf(parsed, "trace-dir");
+  if (traceDirOption !== undefined) {
+    io.err(
+      `hvcheck: --trace-dir is deprecated: use --out DIR (traces under DIR/traces/${instance.name}/); ` +
+        `writing to ${traceDirOption} this time.`,
+    );
+  }
+  const traceDir = traceDirOption ?? `${out}/traces/${instance.name}`;
+  const spillDir = stringOf(parsed, "spill-dir") ?? `${out}/spill`;
+  const resumeDir = stringOf(parsed, "resume");
   // A resumed run keeps writing checkpoints where it resumed from, unless told otherwise.
-  const checkpointDir = values.checkpoint ?? values.resume ?? `out/checkpoints/${instance.name}`;
-  const resume = values.resume === undefined
+  const checkpointDir = stringOf(parsed, "checkpoint") ?? resumeDir ?? `${out}/checkpoints/${instance.name}`;
+  const resume = resumeDir === undefined
     ? undefined
-    : await readCheckpoint(values.resume, identityOf(instance, exact));
+    : await readCheckpoint(resumeDir, identityOf(instance, exact));
   const interrupt = new AbortController();
   const onInterrupt = () => {
     io.err("hvcheck: interrupted; writing a checkpoint at the next segment boundary (Ctrl-C again to abort)");
@@ -324,9 +392,9 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
   try {
     result = await checkInstanceParallel(instance, ref, workers, {
       exact,
-      stopOnViolation: values["stop-on-violation"] === true,
-      memoryBytes: parseSize("memory", values.memory) ?? defaultMemoryBudget(),
-      spillDir: values["spill-dir"] ?? "out/spill",
+      stopOnViolation,
+      memoryBytes: memoryBytes ?? defaultMemoryBudget(),
+      spillDir,
       checkpointDir,
       ...(checkpointEverySeconds !== undefined ? { checkpointEverySeconds } : {}),
       ...(resume ? { resume } : {}),
@@ -355,16 +423,43 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
   } else if (result.limit === "interrupted" && result.checkpoint) {
     io.err(`hvcheck: checkpoint written to ${result.checkpoint}; continue with --resume ${checkpointDir}`);
   }
-  const traceDir = values["trace-dir"] ?? `out/traces/${instance.name}`;
-  const paths: Record<string, string> = Object.create(null); // a property may be named toString
-  for (const p of result.properties) {
-    if (p.status === "violated") paths[p.name] = await writeTraceFiles(traceDir, p);
+  // Every option that can change the result is repeated, and the output folder; --resume is not (a fresh
+  // run gives the same answer), nor are the checkpoint and spill folders (the fresh run uses the defaults).
+  const options = [
+    ...sets.flatMap((s) => ["--set", s]),
+    ...(exact ? ["--exact"] : []),
+    ...(maxStates !== undefined ? ["--max-states", String(maxStates)] : []),
+    ...(maxDepth !== undefined ? ["--max-depth", String(maxDepth)] : []),
+    ...(timeLimitSeconds !== undefined ? ["--time-limit", String(timeLimitSeconds)] : []),
+    ...(stopOnViolation ? ["--stop-on-violation"] : []),
+    ...(memoryBytes !== undefined ? ["--memory", stringOf(parsed, "memory")!] : []),
+    ...(stringOf(parsed, "workers") !== undefined ? ["--workers", String(workers)] : []),
+    ...(stringOf(parsed, "out") !== undefined ? ["--out", out] : []),
+    ...(traceDirOption !== undefined ? ["--trace-dir", traceDirOption] : []),
+  ];
+  const modelArg = positionals[0]!;
+  const modelDir = modelArg.includes("/") ? modelArg.slice(0, modelArg.lastIndexOf("/")) || "/" : ".";
+  const reproduce = reproduceLine(["explore", modelArg, ...options], {
+    read: [modelDir],
+    write: [
+      out,
+      ...(traceDirOption !== undefined && !traceDirOption.startsWith(`${out}/`) ? [traceDirOption] : []),
+    ],
+  });
+  const print = (paths: Record<string, string>) =>
+    io.out(
+      flagOf(parsed, "json")
+        ? JSON.stringify(resultJson(result, paths, reproduce), null, 2)
+        : formatResultText(result, paths, reproduce),
+    );
+  let paths: Record<string, string>;
+  try {
+    paths = await replaceTraces(traceDir, result);
+  } catch (error) {
+    print({}); // the verdict stands even when its traces cannot be written
+    throw error;
   }
-  const reproduce = ["deno run -A mod.ts explore", positionals[0]!, ...values.set.map((s) => `--set ${s}`)]
-    .concat(values.exact ? ["--exact"] : [])
-    .join(" ");
-  if (values.json) io.out(JSON.stringify(resultJson(result, paths, reproduce), null, 2));
-  else io.out(formatResultText(result, paths, reproduce));
+  print(paths);
   return exitCodeOf(result);
 }
 
@@ -386,7 +481,7 @@ function resultJson(result: CheckResult, paths: Record<string, string>, reproduc
 }
 
 /** One property as `check --json` and `explore --json` print it. */
-function propertyJson(p: PropertyResult, tracePath: string | undefined): unknown {
+function propertyJson(p: PropertyResult, tracePath: string | undefined): Record<string, unknown> {
   return {
     name: p.name,
     kind: p.kind,
@@ -396,16 +491,8 @@ function propertyJson(p: PropertyResult, tracePath: string | undefined): unknown
   };
 }
 
-async function commandReplay(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      set: { type: "string", multiple: true },
-      json: { type: "boolean" },
-      debug: { type: "boolean" },
-    },
-  });
+async function commandReplay(parsed: ParsedArgs, io: Io): Promise<number> {
+  const { positionals } = parsed;
   if (positionals.length !== 2) throw new InputError("replay expects MODEL and TRACE.itf.json.");
   const [modelName, path] = positionals as [string, string];
   const { model } = await loadModel(modelName, models);
@@ -413,37 +500,60 @@ async function commandReplay(args: readonly string[], io: Io): Promise<number> {
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
     throw new InputError(`Cannot read trace file ${path}: ${(error as Error).message}`);
   }
-  // Parameters: --set when given, else the ones the trace records.
-  let given: Record<string, unknown>;
-  if (values.set !== undefined) given = parseAssignments(model.name, model.params, values.set);
-  else given = recordedParams(text, model.name, path);
+  // Parameters: the ones the trace records, each overridden by --set.
+  const given = {
+    ...recordedParams(text, model.name, path),
+    ...parseAssignments(model.name, model.params, stringsOf(parsed, "set")),
+  };
   const instance = instantiate(model, given);
-  const parsed = parseItf(text, instance, path);
-  const outcome = replayStates(instance, parsed.states, parsed.actions);
-  if (values.json) {
+  const parsedTrace = parseItf(text, instance, path);
+  const outcome = replayStates(instance, parsedTrace.states, parsedTrace.actions);
+  if (flagOf(parsed, "json")) {
     io.out(
       JSON.stringify({ model: instance.name, params: instance.params, trace: path, ...outcome }, null, 2),
     );
-  } else if (outcome.ok) {
-    io.out(`${path} is a run of model ${instance.name} (${outcome.steps} steps).`);
+    return outcome.ok ? EXIT.ok : EXIT.violated;
+  }
+  const params = Object.entries(instance.params).map(([k, v]) => `${k}=${v}`).join(" ");
+  if (outcome.ok) {
+    io.out(`${path} is a run of model ${instance.name} (${params}) (${outcome.steps} steps).`);
+  } else {
+    io.out(`${path} is not a run of model ${instance.name} (${params}): ${outcome.reason}`);
+  }
+  if (outcome.properties.length) {
+    // State #k is the ITF state whose #meta.index is k (State k+1 in the .txt form).
+    io.out(
+      `Properties along ${outcome.ok ? "the trace" : `its first ${outcome.step} states`} ` +
+        "(state #k is the ITF state of index k; step k leads from state #k-1 to state #k):",
+    );
+    for (const p of outcome.properties) io.out(`  ${p.name.padEnd(40)} ${p.kind.padEnd(10)} ${alongText(p)}`);
+  }
+  if (outcome.ok) {
     io.out(
       formatTraceText(
         {
           model: instance.name,
           params: instance.params,
           initIndex: 0,
-          states: parsed.states,
+          states: parsedTrace.states,
           actions: outcome.actions,
         },
         "Replayed trace.",
       ).replace(/^Error: /, ""),
     );
-  } else {
-    io.out(`${path} is not a run of model ${instance.name}: ${outcome.reason}`);
   }
   return outcome.ok ? EXIT.ok : EXIT.violated;
+}
+
+/** `violated at state #4`, `violated by step 3`, `witnessed at state #2`, `holds along the trace`. */
+function alongText(p: PropertyAlongTrace): string {
+  if (p.at === undefined) {
+    return p.status === "holds" ? "holds along the trace" : "not witnessed along the trace";
+  }
+  return p.kind === "transition" ? `${p.status} by step ${p.at}` : `${p.status} at state #${p.at}`;
 }
 
 /** The parameters recorded in an ITF file's #meta, converted from ITF integers. */
@@ -463,9 +573,8 @@ function recordedParams(text: string, modelName: string, path: string): Record<s
   return fromItfParams(params as Record<string, unknown>);
 }
 
-function commandList(args: readonly string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: [...args], options: { json: { type: "boolean" } } });
-  if (positionals.length) throw new InputError("list takes no arguments.");
+function commandList(parsed: ParsedArgs, io: Io): number {
+  if (parsed.positionals.length) throw new InputError("list takes no arguments.");
   const list = [...models.values()].map((m) => ({
     name: m.name,
     description: m.description,
@@ -477,7 +586,7 @@ function commandList(args: readonly string[], io: Io): number {
       description: p.description,
     })),
   }));
-  if (values.json) {
+  if (flagOf(parsed, "json")) {
     io.out(JSON.stringify(list, null, 2));
     return EXIT.ok;
   }

@@ -14,10 +14,44 @@ import { instantiate, type Model } from "./model.ts";
 import type { WorkerPool } from "./parallel_search.ts";
 import type { SearchOptions } from "./search.ts";
 
+/** What a gate expects, summed up as the check table shows it. */
+export interface ExpectedOutcome {
+  /** `violated` when the gate expects some safety property (or deadlock) to be violated. */
+  readonly safety: "holds" | "violated";
+  /** Witnesses the gate expects found, of the witnesses it lists. */
+  readonly witnesses: { readonly witnessed: number; readonly total: number };
+}
+
+/**
+ * The outcome a gate expects: `witnessed` and `not witnessed` are expectations of witnesses, the rest of
+ * safety properties.
+ *
+ * @example
+ * ```ts
+ * import { expectedOutcome } from "./gate_runner.ts";
+ * import { gate } from "./gate.ts";
+ * const g = gate({
+ *   name: "g", model: "m", params: {}, minStates: 1, why: "an example",
+ *   expect: { inv: "holds", reached: "witnessed", never: "not witnessed" },
+ * });
+ * const e = expectedOutcome(g);
+ * console.assert(e.safety === "holds" && e.witnesses.witnessed === 1 && e.witnesses.total === 2);
+ * ```
+ */
+export function expectedOutcome(gate: Gate): ExpectedOutcome {
+  const all = Object.values(gate.expect);
+  const witnesses = all.filter((e) => e === "witnessed" || e === "not witnessed");
+  return {
+    safety: all.some((e) => typeof e === "object") ? "violated" : "holds",
+    witnesses: { witnessed: witnesses.filter((e) => e === "witnessed").length, total: witnesses.length },
+  };
+}
+
 /** The outcome of one gate. */
 export interface GateResult {
   readonly gate: Gate;
   readonly result: CheckResult;
+  readonly expected: ExpectedOutcome;
   readonly met: boolean;
   /** Why the gate was missed, one line each (empty when met). */
   readonly problems: readonly string[];
@@ -28,11 +62,13 @@ export function describeExpectation(e: Expectation): string {
   return typeof e === "string" ? e : `violated in ${e.violated} steps`;
 }
 
-function describeStatus(p: PropertyResult): string {
+/** Describes a property's result in the words of an expectation: `holds`, `violated in 4 steps`. */
+export function describeStatus(p: PropertyResult): string {
   return p.status === "violated" ? `violated in ${p.traceLength} steps` : p.status;
 }
 
-function matches(e: Expectation, p: PropertyResult): boolean {
+/** Whether a property's result is what the gate expects of it. */
+export function matches(e: Expectation, p: PropertyResult): boolean {
   if (typeof e === "string") return e === p.status;
   return p.status === "violated" && p.traceLength === e.violated;
 }
@@ -57,7 +93,7 @@ export async function runGate(
   });
   const problems: string[] = [];
   for (const p of result.properties) {
-    const e = gate.expect[p.name];
+    const e = Object.hasOwn(gate.expect, p.name) ? gate.expect[p.name] : undefined;
     if (e === undefined) problems.push(`property ${p.name} has no expectation (it is ${describeStatus(p)})`);
     else if (!matches(e, p)) {
       problems.push(`property ${p.name} is ${describeStatus(p)}, expected ${describeExpectation(e)}`);
@@ -74,5 +110,5 @@ export async function runGate(
     );
   }
   if (result.limit) problems.push(`the search hit its ${result.limit} limit`);
-  return { gate, result, met: problems.length === 0, problems };
+  return { gate, result, expected: expectedOutcome(gate), met: problems.length === 0, problems };
 }

@@ -1,21 +1,48 @@
 /**
  * Checking that a sequence of states is a run of a model: the first state is an initial state and
  * each next state is the result of some enabled action (the recorded one, when the trace names it).
- * Used by `replay` to read back traces written by hvcheck or by other ITF tools.
+ * Along the run, every property is evaluated: the first state (or step) that violates each safety
+ * property, and the first state that satisfies each witness. Used by `replay` to read back traces
+ * written by hvcheck or by other ITF tools.
  *
  * @module
  */
 
 import type { Value } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
-import { type ActionLabel, formatAction } from "./properties.ts";
+import { type ActionLabel, formatAction, type PropertyKind } from "./properties.ts";
 import { modelFailure } from "./model_failure.ts";
 import { assignValue, createReadonlyView, createView, toValue } from "./state_view.ts";
 
-/** The verdict of a replay. */
+/**
+ * One property evaluated along a trace. `at` is the first state (0-based, `state #at`) that violates an
+ * invariant or deadlocks, the first step (step k leads from state #k-1 to state #k) that violates a
+ * transition property, or the first state that satisfies a witness.
+ */
+export interface PropertyAlongTrace {
+  readonly name: string;
+  readonly kind: PropertyKind;
+  readonly status: "holds" | "violated" | "witnessed" | "not witnessed";
+  readonly at?: number;
+}
+
+/**
+ * The verdict of a replay, with the properties evaluated along the states that are a run (the whole
+ * trace, or the prefix before the first step the model cannot take).
+ */
 export type ReplayResult =
-  | { readonly ok: true; readonly steps: number; readonly actions: readonly ActionLabel[] }
-  | { readonly ok: false; readonly step: number; readonly reason: string };
+  | {
+    readonly ok: true;
+    readonly steps: number;
+    readonly actions: readonly ActionLabel[];
+    readonly properties: readonly PropertyAlongTrace[];
+  }
+  | {
+    readonly ok: false;
+    readonly step: number;
+    readonly reason: string;
+    readonly properties: readonly PropertyAlongTrace[];
+  };
 
 function sameLabel(a: ActionLabel, b: ActionLabel): boolean {
   if (a.name !== b.name) return false;
@@ -51,6 +78,8 @@ export function replayStates(
     );
   };
 
+  const along = propertyTracker(instance);
+
   const initMatches = instance.inits.some((init, k) => {
     scratch.fill(0);
     try {
@@ -67,8 +96,10 @@ export function replayStates(
       reason: `State #0 is not an initial state of model ${instance.name} (it differs in ${
         differing(packed[0]!)
       }).`,
+      properties: [],
     };
   }
+  along.state(0, packed[0]!);
 
   const before = new Uint32Array(width);
   const beforeView = createReadonlyView(before, instance.shape);
@@ -105,12 +136,112 @@ export function replayStates(
       }
     }
     if (!match) {
-      const reason = wanted
+      const blocked = blockedActions(instance, before, packed[step]!);
+      const wantedBlocked = wanted !== undefined && blocked.some((label) => sameLabel(label, wanted));
+      const others = blocked.filter((label) => !wanted || !sameLabel(label, wanted));
+      const reason = wantedBlocked
+        ? `action ${formatAction(wanted)} would lead to state #${step} but its guard is false in state #${
+          step - 1
+        }`
+        : wanted
         ? (wantedReason || `model ${instance.name} has no action ${formatAction(wanted)}`)
         : `no action of model ${instance.name} leads from state #${step - 1} to state #${step}`;
-      return { ok: false, step, reason: `Step ${step}: ${reason}.` };
+      const hint = others.length === 0
+        ? ""
+        : `; ${others.map(formatAction).join(", ")} would lead there but ${
+          others.length === 1 ? "its guard is" : "their guards are"
+        } false in state #${step - 1}`;
+      return { ok: false, step, reason: `Step ${step}: ${reason}${hint}.`, properties: along.results() };
     }
     taken.push(match);
+    along.step(step, packed[step - 1]!, match, packed[step]!);
+    along.state(step, packed[step]!);
   }
-  return { ok: true, steps: packed.length - 1, actions: taken };
+  return { ok: true, steps: packed.length - 1, actions: taken, properties: along.results() };
+}
+
+/** The actions whose guard is false in `before` but whose effect leads to `target`. */
+function blockedActions(instance: ModelInstance, before: Uint32Array, target: Uint32Array): ActionLabel[] {
+  const scratch = new Uint32Array(instance.words);
+  const view = createView(scratch, instance.shape);
+  const beforeView = createView(before, instance.shape);
+  const found: ActionLabel[] = [];
+  for (const act of instance.actions) {
+    try {
+      if (act.guard === undefined || act.guard(beforeView, act.label.params)) continue;
+      scratch.set(before);
+      act.effect(view, act.label.params);
+    } catch {
+      continue; // an effect may rely on its guard: one that throws where the guard is false reaches nothing
+    }
+    if (equalWords(scratch, target)) found.push(act.label);
+  }
+  return found;
+}
+
+/** Evaluates every property (and deadlock) on the states and steps of a run as they are confirmed. */
+function propertyTracker(instance: ModelInstance) {
+  const first = new Map<string, number>();
+  const words = new Uint32Array(instance.words);
+  const view = createView(words, instance.shape);
+  const afterWords = new Uint32Array(instance.words);
+  const afterView = createView(afterWords, instance.shape);
+  const evaluate = (name: string, where: string, depth: number, test: () => unknown): boolean => {
+    try {
+      return Boolean(test());
+    } catch (error) {
+      throw modelFailure(instance, `property ${name} (${where} of the trace)`, depth, error);
+    }
+  };
+  return {
+    state(index: number, state: Uint32Array): void {
+      words.set(state);
+      for (const p of instance.properties) {
+        if (p.kind === "transition" || first.has(p.name)) continue;
+        const holds = evaluate(p.name, `state #${index}`, index, () => p.predicate(view as never));
+        if (p.kind === "always" ? !holds : holds) first.set(p.name, index);
+      }
+      if (instance.deadlock && !first.has("deadlock")) {
+        const stuck = evaluate(
+          "deadlock",
+          `state #${index}`,
+          index,
+          () =>
+            (instance.withinBoundary === undefined || instance.withinBoundary(view)) &&
+            !instance.actions.some((a) =>
+              !a.background && (a.guard === undefined || a.guard(view, a.label.params))
+            ) &&
+            !(instance.terminal?.(view) ?? false),
+        );
+        if (stuck) first.set("deadlock", index);
+      }
+    },
+    step(index: number, before: Uint32Array, action: ActionLabel, after: Uint32Array): void {
+      words.set(before);
+      afterWords.set(after);
+      for (const p of instance.properties) {
+        if (p.kind !== "transition" || first.has(p.name)) continue;
+        const holds = evaluate(
+          p.name,
+          `step ${index}`,
+          index - 1,
+          () => p.predicate(view as never, action, afterView as never),
+        );
+        if (!holds) first.set(p.name, index);
+      }
+    },
+    results(): PropertyAlongTrace[] {
+      const kinds: { name: string; kind: PropertyKind }[] = instance.properties.map((p) => ({
+        name: p.name,
+        kind: p.kind,
+      }));
+      if (instance.deadlock) kinds.push({ name: "deadlock", kind: "deadlock" });
+      return kinds.map(({ name, kind }) => {
+        const at = first.get(name);
+        const positive = kind === "sometimes";
+        if (at === undefined) return { name, kind, status: positive ? "not witnessed" : "holds" };
+        return { name, kind, status: positive ? "witnessed" : "violated", at };
+      });
+    },
+  };
 }

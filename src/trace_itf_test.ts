@@ -29,7 +29,19 @@ Deno.test("a counterexample survives ITF text and replays as a run of the model"
     parsed.states,
     parsed.actions,
   );
-  assert.deepEqual(replayed, { ok: true, steps: 4, actions: witness.actions });
+  assert.deepEqual(replayed, {
+    ok: true,
+    steps: 4,
+    actions: witness.actions,
+    // The properties along the run: n reaches the limit 4 at state #4, where nothing is enabled.
+    properties: [
+      { name: "below_limit", kind: "always", status: "violated", at: 4 },
+      { name: "reaches_two", kind: "sometimes", status: "witnessed", at: 2 },
+      { name: "reaches_beyond", kind: "sometimes", status: "not witnessed" },
+      { name: "never_wraps", kind: "transition", status: "holds" },
+      { name: "deadlock", kind: "deadlock", status: "violated", at: 4 },
+    ],
+  });
   // Records and nested arrays round-trip too.
   const instance = instantiate(composite as unknown as Model, { cpus: 2 });
   const state = {
@@ -45,11 +57,20 @@ Deno.test("replayStates() reports the first step the model cannot take", () => {
   const instance = instantiate(counter as unknown as Model, { limit: 4 });
   const states = [{ n: 0 }, { n: 1 }, { n: 3 }];
   const result = replayStates(instance, states);
-  assert.deepEqual(result, {
+  const { properties, ...rest } = result;
+  assert.deepEqual(rest, {
     ok: false,
     step: 2,
     reason: "Step 2: no action of model counter leads from state #1 to state #2.",
   });
+  // Evaluated along the two states that are a run.
+  assert.deepEqual(properties.map((p) => [p.name, p.status]), [
+    ["below_limit", "holds"],
+    ["reaches_two", "not witnessed"],
+    ["reaches_beyond", "not witnessed"],
+    ["never_wraps", "holds"],
+    ["deadlock", "holds"],
+  ]);
   const wrongInit = replayStates(instance, [{ n: 1 }]);
   assert.equal(wrongInit.ok, false);
   assert.match((wrongInit as { reason: string }).reason, /State #0 is not an initial state .* differs in n/);

@@ -1,0 +1,253 @@
+/**
+ * The command table: each command's arguments and options in one place, from which both the `parseArgs`
+ * options and the usage text are generated (as Quint's CLI does), so the two cannot drift apart.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { InputError } from "./errors.ts";
+
+/** One option of a command. */
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  /** May be given more than once (values collect into an array). */
+  readonly multiple?: boolean;
+  /** The value's placeholder in the usage text, such as `N` or `DIR`. */
+  readonly value?: string;
+  /** One line (or a few, joined) of help. */
+  readonly help: string;
+  /** Listed under the command's options but not in the one-line synopsis. */
+  readonly deprecated?: boolean;
+}
+
+/** One command. */
+export interface CommandSpec {
+  readonly name: string;
+  /** Positional arguments as shown in the usage, such as `MODEL` or `[GATE...]`. */
+  readonly args: string;
+  readonly summary: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Paragraphs after the options. */
+  readonly notes?: readonly string[];
+}
+
+/** Options every command accepts. */
+export const commonOptions: Readonly<Record<string, OptionSpec>> = {
+  progress: { type: "boolean", help: "progress line on stderr (default when stderr is a terminal)" },
+  debug: { type: "boolean", help: "stack traces with errors" },
+  help: { type: "boolean", help: "this command's usage" },
+};
+
+const out: OptionSpec = {
+  type: "string",
+  value: "DIR",
+  help: "output folder (default out): counterexamples go to DIR/traces/<name>/",
+};
+const workers: OptionSpec = {
+  type: "string",
+  value: "N",
+  help: "search threads (default: the number of cores)",
+};
+
+/** Every command hvcheck has. */
+export const commands: readonly CommandSpec[] = [
+  {
+    name: "check",
+    args: "[GATE...]",
+    summary: "run the proof gates in checks/ (all but slow ones by default)",
+    options: {
+      json: { type: "boolean", help: "print one JSON array of gate results" },
+      verbose: {
+        type: "boolean",
+        help: "show each gate's parameters and every property's expected and actual result",
+      },
+      slow: { type: "boolean", help: "include gates tagged slow" },
+      out,
+      workers,
+    },
+  },
+  {
+    name: "explore",
+    args: "MODEL",
+    summary: "explore a registered model, or a .ts file that exports one",
+    options: {
+      set: { type: "string", multiple: true, value: "NAME=VALUE", help: "set a parameter (repeatable)" },
+      exact: { type: "boolean", help: "store full states: no fingerprint collision can hide a state" },
+      "max-states": { type: "string", value: "N", help: "stop (incomplete) after N distinct states" },
+      "max-depth": { type: "string", value: "N", help: "explore at most N steps from the initial states" },
+      "time-limit": { type: "string", value: "S", help: "stop (incomplete) after S seconds" },
+      "stop-on-violation": {
+        type: "boolean",
+        help: "stop at the first violation instead of deciding every property",
+      },
+      out,
+      "trace-dir": {
+        type: "string",
+        value: "DIR",
+        help: "deprecated: counterexamples straight into DIR (use --out)",
+        deprecated: true,
+      },
+      workers,
+      memory: {
+        type: "string",
+        value: "SIZE",
+        help: "memory budget such as 8G (default: 85% of available memory); levels spill to disk past " +
+          "a fifth of it, and a run that cannot fit stops with a checkpoint",
+      },
+      checkpoint: {
+        type: "string",
+        value: "DIR",
+        help: "write checkpoints there (default OUT/checkpoints/<model>) every --checkpoint-every seconds, " +
+          "on a memory stop and on Ctrl-C",
+      },
+      "checkpoint-every": { type: "string", value: "S", help: "seconds between checkpoints (default 300)" },
+      resume: {
+        type: "string",
+        value: "DIR",
+        help: "continue from the latest checkpoint in DIR (same model, parameters, --exact)",
+      },
+      "spill-dir": { type: "string", value: "DIR", help: "where spilled levels go (default OUT/spill)" },
+      json: { type: "boolean", help: "print one JSON object" },
+    },
+  },
+  {
+    name: "replay",
+    args: "MODEL TRACE.itf.json",
+    summary: "check that a trace is a run of the model and evaluate its properties along it",
+    options: {
+      set: {
+        type: "string",
+        multiple: true,
+        value: "NAME=VALUE",
+        help: "override a parameter recorded in the trace (repeatable)",
+      },
+      json: { type: "boolean", help: "print one JSON object" },
+    },
+  },
+  {
+    name: "list",
+    args: "",
+    summary: "the registered models with their parameters",
+    options: { json: { type: "boolean", help: "print JSON" } },
+  },
+];
+
+/** The command named `name`, if there is one. */
+export function commandNamed(name: string): CommandSpec | undefined {
+  return commands.find((c) => c.name === name);
+}
+
+/** How a machine set up by README (Node and npm, no deno on PATH) runs hvcheck. */
+export const launcher = "npx -y deno@2.9.6 run --allow-read=. --allow-write=out mod.ts";
+
+function synopsisOf(command: CommandSpec): string {
+  return [command.name, command.args].filter(Boolean).join(" ");
+}
+
+function optionLines(options: Readonly<Record<string, OptionSpec>>, indent: string): string[] {
+  const lines: string[] = [];
+  for (const [name, spec] of Object.entries(options)) {
+    const flag = `--${name}${spec.value ? ` ${spec.value}` : ""}`;
+    const head = `${indent}${flag.padEnd(22)} `;
+    lines.push(`${head}${spec.help}`);
+  }
+  return lines;
+}
+
+/** The usage of one command, as `<command> --help` prints it. */
+export function commandUsage(command: CommandSpec): string {
+  return [
+    `Usage: ${launcher} ${synopsisOf(command)} [options]`,
+    "",
+    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
+    "",
+    "Options:",
+    ...optionLines(command.options, "  "),
+    ...optionLines(commonOptions, "  "),
+    ...(command.notes ?? []).flatMap((note) => ["", note]),
+  ].join("\n");
+}
+
+/** The usage of the whole command line. */
+export function usage(): string {
+  return [
+    "hvcheck: an explicit-state model checker for hypervisor registrations",
+    "",
+    `Usage: ${launcher} <command> [options]`,
+    "       (deno run ... mod.ts <command> where deno is on PATH; widen --allow-write for an --out elsewhere)",
+    "",
+    "Commands:",
+    ...commands.flatMap((c) => [`  ${synopsisOf(c).padEnd(26)} ${c.summary}`]),
+    "",
+    "Run <command> --help for a command's options. Every command takes --progress, --debug and --help.",
+    "",
+    "Exit codes: 0 holds / all gates met, 1 violated / a gate missed, 2 usage or input error,",
+    "3 incomplete (a limit was hit), 4 internal error.",
+  ].join("\n");
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** The closest of `candidates` to `word`, when it is close enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = c.startsWith(word) && word.length >= 2 ? 0.5 : distance(word, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** The parsed arguments of a command. */
+export interface ParsedArgs {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+}
+
+/**
+ * Parses `args` for `command`; unknown options are an InputError that suggests the closest known one.
+ * Whether `--help` was asked is in `values.help`.
+ */
+export function parseCommandArgs(command: CommandSpec, args: readonly string[]): ParsedArgs {
+  const all = { ...command.options, ...commonOptions };
+  const options = Object.fromEntries(
+    Object.entries(all).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false }]),
+  );
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true });
+    return { values: values as ParsedArgs["values"], positionals };
+  } catch (error) {
+    const code = (error as { code?: string })?.code;
+    const message = (error as Error)?.message ?? String(error);
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const option = /'(-[^']*)'/.exec(message)?.[1] ?? "?";
+      const name = option.replace(/^-+/, "").replace(/=.*$/, "");
+      const guess = closest(name, Object.keys(all));
+      throw new InputError(
+        `Unknown option ${option} for ${command.name}.${guess ? ` Did you mean --${guess}?` : ""} ` +
+          `Run "${command.name} --help" for its options.`,
+      );
+    }
+    if (code?.startsWith("ERR_PARSE_ARGS")) {
+      throw new InputError(`${message.replace(/\.$/, "")}. Run "${command.name} --help" for its options.`);
+    }
+    throw error;
+  }
+}
