@@ -21,7 +21,7 @@ import { describeParam, parseAssignments } from "./params.ts";
 import { replayStates } from "./replay.ts";
 import { formatCount, formatProgress, formatResultText, formatTable } from "./report.ts";
 import type { Progress, SearchOptions } from "./search.ts";
-import { writeTraceFiles } from "./trace_files.ts";
+import { withFailureTrace, writePropertyTraces } from "./trace_files.ts";
 import { fromItfParams, parseItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
 
@@ -209,15 +209,13 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
   const tracePaths = new Map<GateResult, Record<string, string>>();
   if (!values.json) io.out(formatTable([["gate", "verdict", "expected", "states", "depth", "seconds", ""]]));
   for (const gate of selected) {
-    const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options);
+    const traceDir = `${values.out}/traces/${gate.name}`;
+    const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options)
+      .catch(async (error) => {
+        throw await withFailureTrace(traceDir, error);
+      });
     results.push(result);
-    const paths: Record<string, string> = {};
-    for (const p of result.result.properties) {
-      if (p.status === "violated") {
-        paths[p.name] = await writeTraceFiles(`${values.out}/traces/${gate.name}`, p);
-      }
-    }
-    tracePaths.set(result, paths);
+    tracePaths.set(result, await writePropertyTraces(traceDir, result.result.properties));
     if (!values.json) {
       const expectedViolation = Object.values(gate.expect).some((e) =>
         typeof e === "object" || e === "not witnessed"
@@ -320,6 +318,7 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
     interrupt.abort();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
+  const traceDir = values["trace-dir"] ?? `out/traces/${instance.name}`;
   let result: CheckResult;
   try {
     result = await checkInstanceParallel(instance, ref, workers, {
@@ -336,6 +335,8 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
       ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
+  } catch (error) {
+    throw await withFailureTrace(traceDir, error);
   } finally {
     try {
       Deno.removeSignalListener("SIGINT", onInterrupt);
@@ -355,11 +356,7 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
   } else if (result.limit === "interrupted" && result.checkpoint) {
     io.err(`hvcheck: checkpoint written to ${result.checkpoint}; continue with --resume ${checkpointDir}`);
   }
-  const traceDir = values["trace-dir"] ?? `out/traces/${instance.name}`;
-  const paths: Record<string, string> = {};
-  for (const p of result.properties) {
-    if (p.status === "violated") paths[p.name] = await writeTraceFiles(traceDir, p);
-  }
+  const paths = await writePropertyTraces(traceDir, result.properties);
   const reproduce = ["deno run -A mod.ts explore", positionals[0]!, ...values.set.map((s) => `--set ${s}`)]
     .concat(values.exact ? ["--exact"] : [])
     .join(" ");

@@ -440,14 +440,29 @@ export class LevelWorker {
     }
   }
 
-  /** Expands the sample states of `batch` again and compares with what their first expansion gave. */
+  /**
+   * Expands the sample states of `batch` again and compares with what their first expansion gave. An
+   * error names the sample state, so that the run to it is written.
+   */
   #recheck(batch: SampleBatch, depth: number): void {
+    try {
+      this.#recheckSamples(batch, depth);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw atSite(error, { state: this.#sampleId });
+    }
+  }
+
+  /** Id of the sample state `#recheckSamples` is on. */
+  #sampleId = 0;
+
+  #recheckSamples(batch: SampleBatch, depth: number): void {
     const instance = this.#instance, width = this.#width, data = batch.data;
     const stepper = this.#stepper ??= new Stepper(instance);
     const state = new Uint32Array(width), fp = new Uint32Array(2);
     const stateProperties = instance.properties.filter((p) => p.kind === "always" || p.kind === "sometimes");
     for (let at = 0; at < batch.length;) {
-      const id = data[at]!, enabledCount = data[at + 1]!, successors = data[at + 2]!;
+      const id = this.#sampleId = data[at]!, enabledCount = data[at + 1]!, successors = data[at + 2]!;
       at += 3;
       state.set(data.subarray(at, at + width));
       at += width;
@@ -487,9 +502,15 @@ export class LevelWorker {
             } the second`,
           );
         }
+        const successor = stepper.next.slice();
         instance.canonicalize?.(stepper.next);
         fingerprint(stepper.next, 0, width, fp);
         if (before !== `${fp[0]}:${fp[1]}`) {
+          // A transition property that writes the successor it is given also changes what is stored:
+          // say so rather than call it nondeterminism (the stepper throws when one writes).
+          for (const p of instance.properties) {
+            if (p.kind === "transition") stepper.transitionHolds(p, state, act, successor, depth);
+          }
           seen(
             `action ${act.text} leads to different states the two times (the second time to ${
               show(instance, stepper.next)

@@ -143,8 +143,11 @@ export interface ModelKit<F extends Fields> {
   readonly transition: typeof transition<F>;
   /** Declares an assertion that effects check with `assert(condition, name)`. */
   readonly assertion: typeof assertion;
-  /** In an effect: fails assertion `name` when `condition` is false (see properties.ts). */
-  readonly assert: typeof assert;
+  /**
+   * In an effect: fails assertion `name` when `condition` is false (see properties.ts). Typed as
+   * returning void, since TypeScript narrows only through functions declared by name.
+   */
+  readonly assert: (condition: boolean, name: string, message?: string) => void;
 }
 
 const kit: ModelKit<Fields> = { action, always, sometimes, transition, assertion, assert };

@@ -19,6 +19,7 @@ import {
   type Value,
 } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
+import { AssertionSignal } from "./properties.ts";
 import { StateValueError } from "./state_view.ts";
 
 function checked(domain: ScalarDomain, path: string, value: unknown): Value {
@@ -161,7 +162,14 @@ export function exploreNaively(instance: ModelInstance): NaiveResult {
     const beforeView = plainView(domain, { v: before }, "");
     for (const act of enabled) {
       holder.v = JSON.parse(key);
-      act.effect(view, act.label.params);
+      try {
+        act.effect(view, act.label.params);
+      } catch (error) {
+        // A failed assertion: a violation at the action that failed, and no state, no transition.
+        if (!(error instanceof AssertionSignal)) throw error;
+        fail(error.name, depth + 1);
+        continue;
+      }
       transitions++;
       for (const p of instance.properties) {
         if (p.kind === "transition" && !p.predicate(beforeView as never, act.label, view as never)) {

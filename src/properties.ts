@@ -193,7 +193,7 @@ export class AssertionSignal {
  * assert(1 + 1 === 2, "arithmetic_works");
  * ```
  */
-export function assert(condition: unknown, name: string, message = ""): asserts condition {
+export function assert(condition: boolean, name: string, message = ""): asserts condition {
   if (condition === true) return;
   if (condition !== false) {
     throw new TypeError(

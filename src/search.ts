@@ -151,7 +151,7 @@ export function withTrace(instance: ModelInstance, trail: Trail, error: unknown)
   if (!(error instanceof TracedError) || error.trace || !trail.parents || !trail.actionsTaken) return error;
   const store = { parents: trail.parents, actionsTaken: trail.actionsTaken };
   try {
-    const trace = traceToFailure(instance, store, error.site, "it failed here (see the message)");
+    const trace = traceToFailure(instance, store, error.site, "the model error above happened here");
     return new TracedError(error.message, error.site, {
       ...(error.cause === undefined ? {} : { cause: error.cause }),
       trace,

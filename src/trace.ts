@@ -26,7 +26,7 @@ import type { Value } from "./domain.ts";
 import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { ActionInstance, ModelInstance } from "./model.ts";
-import type { ActionLabel, Property } from "./properties.ts";
+import type { ActionLabel, AssertionSignal, Property } from "./properties.ts";
 import type { FailureSite } from "./failure_site.ts";
 import { type Finding, NO_PARENT } from "./level_worker.ts";
 import { createView, toValue } from "./state_view.ts";
@@ -220,8 +220,9 @@ class TraceBuilder {
         break;
       }
       case "assertion": {
-        const act = this.#assertingAction(last, goal, depth);
-        failing = { action: act.label, reason: `its effect failed assertion ${goal.name}` };
+        const { act, signal } = this.#assertingAction(last, goal, depth);
+        const message = signal.message ? ` (${signal.message})` : "";
+        failing = { action: act.label, reason: `its effect failed assertion ${goal.name}${message}` };
         break;
       }
     }
@@ -354,14 +355,19 @@ class TraceBuilder {
    * The action whose effect fails assertion `goal.name` from `state`: the stored one; under symmetry,
    * where `state` is another member of the stored state's orbit, the first that does in firing order.
    */
-  #assertingAction(state: Uint32Array, goal: Goal & { kind: "assertion" }, depth: number): ActionInstance {
+  #assertingAction(
+    state: Uint32Array,
+    goal: Goal & { kind: "assertion" },
+    depth: number,
+  ): { act: ActionInstance; signal: AssertionSignal } {
     const step = this.#step, instance = this.#instance;
     const candidates = instance.canonicalize === undefined
       ? [this.#action(goal.action, depth + 1)]
       : instance.actions;
     for (const act of candidates) {
       if (!step.enabled(state, act, depth)) continue;
-      if (step.apply(state, act, depth).asserted?.name === goal.name) return act;
+      const { asserted } = step.apply(state, act, depth);
+      if (asserted?.name === goal.name) return { act, signal: asserted };
     }
     return this.#fail(
       depth + 1,
