@@ -35,8 +35,8 @@ export { boolParam, enumParam, intParam } from "./src/params.ts";
 export type { Params, ParamValues } from "./src/params.ts";
 export { action, defineModel, range } from "./src/model.ts";
 export type { ActionSpec, Model, ModelKit, ModelSpec } from "./src/model.ts";
-export { always, sometimes, transition } from "./src/properties.ts";
-export type { ActionLabel, Property } from "./src/properties.ts";
+export { always, assert, assertion, sometimes, transition } from "./src/properties.ts";
+export type { ActionLabel, AssertionProperty, Property } from "./src/properties.ts";
 export type { ReadonlyView, RecordView, ScalarArrayView } from "./src/state_view.ts";
 export { check } from "./src/check.ts";
 export type {

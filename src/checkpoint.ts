@@ -70,7 +70,9 @@ export function identityOf(instance: ModelInstance, exact: boolean): CheckpointI
     instance.model.spec.state.toString(),
     ...instance.inits.map((f) => f.toString()),
     ...instance.actions.map((a) => `${a.text}:${a.guard?.toString()}:${a.effect.toString()}:${a.background}`),
-    ...instance.properties.map((p) => `${p.kind}:${p.name}:${p.predicate.toString()}`),
+    ...instance.properties.map((p) =>
+      `${p.kind}:${p.name}:${"predicate" in p ? p.predicate.toString() : ""}`
+    ),
     String(instance.model.spec.terminal),
     String(instance.model.spec.withinBoundary),
     JSON.stringify(instance.domain),

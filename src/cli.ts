@@ -39,6 +39,7 @@ import {
 } from "./report.ts";
 import type { Progress, SearchOptions } from "./search.ts";
 import { replaceTraces } from "./trace_folder.ts";
+import { withFailureTrace } from "./trace_files.ts";
 import { fromItfParams, parseItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
 
@@ -258,7 +259,10 @@ async function commandCheck(parsed: ParsedArgs, io: Io): Promise<number> {
   if (!json) io.out(formatTable(tableHeader));
   try {
     for (const gate of selected) {
-      const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options);
+      const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options)
+        .catch(async (error) => {
+          throw await withFailureTrace(`${out}/traces/${gate.name}`, error);
+        });
       results.push(result);
       // The verdict is printed before traces are written, so a failing write cannot hide it.
       if (!json) {
@@ -404,6 +408,8 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
       ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
+  } catch (error) {
+    throw await withFailureTrace(traceDir, error);
   } finally {
     try {
       Deno.removeSignalListener("SIGINT", onInterrupt);

@@ -37,11 +37,14 @@ import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
 import type { ModelInstance } from "./model.ts";
-import { createReadonlyView, createView } from "./state_view.ts";
+import { createReadonlyView, createView, toValue } from "./state_view.ts";
 import { snapshotReader, type VisitedReader, type VisitedSet, type VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
+import { atSite } from "./failure_site.ts";
 import { modelFailure, notBoolean } from "./model_failure.ts";
+import { AssertionSignal } from "./properties.ts";
 import { RecentSuccessors } from "./recent_successors.ts";
+import { Stepper } from "./step.ts";
 
 /** Parent id of an initial state (its action index is the index of its init). */
 export const NO_PARENT = 0xffffffff;
@@ -59,6 +62,20 @@ const BATCH = 64;
 
 /** Inbox entries merged before their insertions, so their cache misses overlap. */
 const INSERT_BATCH = 16;
+
+/**
+ * Every state with a smaller id is expanded twice (see `#recordSample`): all of the first levels of
+ * most models, where a mistake shows first.
+ */
+const SAMPLE_FIRST = 4096;
+
+/** Past SAMPLE_FIRST, a state is expanded twice when the top bits of its id's hash are zero: 1 in 1024. */
+const SAMPLE_SHIFT = 22;
+
+/** Whether state `id` is expanded twice: deterministic, and the same for any number of workers. */
+export function sampled(id: number): boolean {
+  return id < SAMPLE_FIRST || (Math.imul(id, 0x9e3779b1) >>> SAMPLE_SHIFT) === 0;
+}
 
 /** A finding of one property: the state reached by `action` from `parent`, at trace length `length`. */
 export interface Finding {
@@ -104,6 +121,8 @@ export interface ExpandTask {
   readonly checkDeadlock: boolean;
   /** Date.now() after which the worker stops early. */
   readonly deadline: number;
+  /** Undecided assertions: each is reported at its first failure in this run of keys. */
+  readonly assertionChecks?: readonly number[];
   /** The shards as of the last barrier, for the lookups at the depth limit (absent elsewhere). */
   readonly shards?: readonly VisitedSnapshot[];
 }
@@ -131,6 +150,13 @@ export interface ExpandReport {
   readonly timedOut: boolean;
   /** States expanded. */
   readonly expanded: number;
+  /** The sample states this worker expanded and what it found, for another to expand again. */
+  readonly samples: Records;
+}
+
+/** Sample records (see `#recordSample`) from the expand phase of worker `worker`. */
+export interface SampleBatch extends Records {
+  readonly worker: number;
 }
 
 /** What the insert phase needs. */
@@ -140,6 +166,8 @@ export interface InsertTask {
   readonly depth: number;
   readonly invariants: readonly number[];
   readonly witnesses: readonly number[];
+  /** Another worker's (or, with one worker, this one's) samples of the segment, to expand again. */
+  readonly recheck?: SampleBatch;
 }
 
 /** What restoring a shard from a checkpoint needs. */
@@ -191,6 +219,11 @@ export class LevelWorker {
   readonly #hasBackground: boolean;
   /** Turns a throw in model code into bad input naming the model, where and at what depth. */
   readonly #failure: (where: string, depth: number, error: unknown) => Error;
+  /** Sample records of the segment being expanded: see `#recordSample`. */
+  readonly #samples: GrowableUint32Array;
+  /** Property index of each assertion name. */
+  readonly #assertions: Map<string, number>;
+  #stepper: Stepper | undefined;
 
   constructor(instance: ModelInstance, index: number, count: number, options: { exact?: boolean } = {}) {
     if (instance.actions.length >= MAX_ACTION_INSTANCES) {
@@ -203,6 +236,10 @@ export class LevelWorker {
     const shared = count > 1;
     this.#instance = instance;
     this.#failure = (where, depth, error) => modelFailure(instance, where, depth, error);
+    this.#samples = new GrowableUint32Array(1 << 10, { shared });
+    this.#assertions = new Map(
+      instance.properties.flatMap((p, i) => (p.kind === "assertion" ? [[p.name, i] as const] : [])),
+    );
     this.#index = index;
     this.#count = count;
     this.#width = instance.words;
@@ -309,12 +346,14 @@ export class LevelWorker {
    */
   expand(task: ExpandTask): ExpandReport {
     for (const outbox of this.#outboxes) outbox.clear();
+    this.#samples.clear();
     this.#fired.fill(0);
     this.#recent?.startSegment(task.firstId, task.size);
     const phase: ExpandPhase = {
       task,
       own: snapshotReader(this.#shard.snapshot()),
       transitionChecks: [...task.transitionChecks],
+      assertionChecks: [...(task.assertionChecks ?? [])],
       findings: [],
       transitions: 0,
       deadlock: -1,
@@ -339,6 +378,7 @@ export class LevelWorker {
         this.#flushPhase(phase);
         this.#outboxes.forEach((outbox, s) => runStarts[s]!.push(outbox.length));
         phase.transitionChecks = [...task.transitionChecks];
+        phase.assertionChecks = [...(task.assertionChecks ?? [])];
       }
       end = claimedEnd;
       this.#expandBlock(phase, start, end);
@@ -354,6 +394,7 @@ export class LevelWorker {
       depthLimitHit: phase.depthLimitHit,
       timedOut,
       expanded: phase.expanded,
+      samples: { data: this.#samples.data, length: this.#samples.length },
     };
   }
 
@@ -363,6 +404,149 @@ export class LevelWorker {
       phase.depthLimitHit = true;
     }
     phase.batched = 0;
+  }
+
+  /**
+   * Records what expanding sample state `id` (its words at `at` in `frontier`) gave: the enabled
+   * actions, the fingerprint of each successor (batch entries `from` to `to`) and the state
+   * properties' values. Another worker expands it again in the insert phase and compares (`#recheck`),
+   * so that a guard, effect or property that depends on anything but the state (Math.random, a mutable
+   * global, a module-level value that differs per thread) is caught during the search, whether or not
+   * a trace is ever rebuilt through that state. Record: id, enabled count, successor count, W words,
+   * the enabled action indices, then action, fp[0], fp[1] per successor, then one word per state
+   * property.
+   */
+  #recordSample(
+    frontier: Uint32Array,
+    at: number,
+    id: number,
+    enabledCount: number,
+    from: number,
+    to: number,
+  ): void {
+    const samples = this.#samples, width = this.#width, batch = this.#batch, stride = width + 4;
+    samples.push(id);
+    samples.push(enabledCount);
+    samples.push(to - from);
+    samples.pushWords(frontier, at, width);
+    for (let e = 0; e < enabledCount; e++) samples.push(this.#enabled[e]!);
+    for (let k = from; k < to; k++) {
+      const entry = k * stride;
+      samples.push(batch[entry + width + 3]!);
+      samples.push(batch[entry + width]!);
+      samples.push(batch[entry + width + 1]!);
+    }
+    const state = frontier.subarray(at, at + width);
+    const stepper = this.#stepper ??= new Stepper(this.#instance);
+    for (const p of this.#instance.properties) {
+      if (p.kind === "always" || p.kind === "sometimes") samples.push(stepper.holds(p, state, 0) ? 1 : 0);
+    }
+  }
+
+  /**
+   * Expands the sample states of `batch` again and compares with what their first expansion gave. An
+   * error names the sample state, so that the run to it is written.
+   */
+  #recheck(batch: SampleBatch, depth: number): void {
+    try {
+      this.#recheckSamples(batch, depth);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw atSite(error, { state: this.#sampleId });
+    }
+  }
+
+  /** Id of the sample state `#recheckSamples` is on. */
+  #sampleId = 0;
+
+  #recheckSamples(batch: SampleBatch, depth: number): void {
+    const instance = this.#instance, width = this.#width, data = batch.data;
+    const stepper = this.#stepper ??= new Stepper(instance);
+    const state = new Uint32Array(width), fp = new Uint32Array(2);
+    const stateProperties = instance.properties.filter((p) => p.kind === "always" || p.kind === "sometimes");
+    for (let at = 0; at < batch.length;) {
+      const id = this.#sampleId = data[at]!, enabledCount = data[at + 1]!, successors = data[at + 2]!;
+      at += 3;
+      state.set(data.subarray(at, at + width));
+      at += width;
+      const enabled = Array.from(data.subarray(at, at + enabledCount));
+      at += enabledCount;
+      const first = new Map<number, string>();
+      for (let k = 0; k < successors; k++, at += 3) first.set(data[at]!, `${data[at + 1]}:${data[at + 2]}`);
+      const values = Array.from(data.subarray(at, at + stateProperties.length));
+      at += stateProperties.length;
+      const seen = (what: string): never => {
+        throw nondeterminism(instance, id, depth, state, what, batch.worker, this.#index);
+      };
+      for (const act of instance.actions) {
+        const now = stepper.enabled(state, act, depth);
+        if (now !== enabled.includes(act.index)) {
+          seen(
+            `action ${act.text} was ${now ? "disabled" : "enabled"} the first time and is ${
+              now ? "enabled" : "disabled"
+            } the second`,
+          );
+        }
+        if (!now) continue;
+        const effect = stepper.apply(state, act, depth);
+        const before = first.get(act.index);
+        if (effect.asserted) {
+          if (before !== undefined) {
+            seen(
+              `action ${act.text} made a state the first time and fails assertion ${effect.asserted.name} the second`,
+            );
+          }
+          continue;
+        }
+        if (before === undefined) {
+          seen(
+            `action ${act.text} failed an assertion the first time and makes ${
+              show(instance, stepper.next)
+            } the second`,
+          );
+        }
+        const successor = stepper.next.slice();
+        instance.canonicalize?.(stepper.next);
+        fingerprint(stepper.next, 0, width, fp);
+        if (before !== `${fp[0]}:${fp[1]}`) {
+          // A transition property that writes the successor it is given also changes what is stored:
+          // say so rather than call it nondeterminism (the stepper throws when one writes).
+          for (const p of instance.properties) {
+            if (p.kind === "transition") stepper.transitionHolds(p, state, act, successor, depth);
+          }
+          seen(
+            `action ${act.text} leads to different states the two times (the second time to ${
+              show(instance, stepper.next)
+            })`,
+          );
+        }
+      }
+      stateProperties.forEach((p, k) => {
+        const now = stepper.holds(p as never, state, depth);
+        if ((values[k] === 1) !== now) {
+          seen(`property ${p.name} was ${!now} the first time and is ${now} the second`);
+        }
+      });
+    }
+  }
+
+  /** Records the failure of an assertion by action `a`'s effect in state `id`. */
+  #asserted(phase: ExpandPhase, signal: AssertionSignal, id: number, a: number, depth: number): void {
+    const index = this.#assertions.get(signal.name);
+    const act = this.#instance.actions[a]!;
+    if (index === undefined) {
+      throw atSite(
+        new InputError(
+          `Model ${this.#instance.name}, action ${act.text} at depth ${depth}: its effect failed assertion ` +
+            `${JSON.stringify(signal.name)}, which the model does not declare (declare it with ` +
+            `assertion(${JSON.stringify(signal.name)}) among its properties).`,
+        ),
+        { state: id, failing: a },
+      );
+    }
+    if (!phase.assertionChecks.includes(index)) return;
+    phase.findings.push({ property: index, parent: id, action: a, length: depth + 1 });
+    phase.assertionChecks = phase.assertionChecks.filter((p) => p !== index);
   }
 
   /** Expands states `start` to `end` (offsets in the segment). */
@@ -389,15 +573,18 @@ export class LevelWorker {
         try {
           inside = instance.withinBoundary(currentView);
         } catch (error) {
-          throw failure("withinBoundary", task.depth, error);
+          throw atSite(failure("withinBoundary", task.depth, error) as InputError, { state: id });
         }
         if (!inside) continue;
       }
+      const firstSuccessor = batched;
       let enabledCount: number;
       try {
         enabledCount = this.#compiled.enabled(currentView, this.#enabled);
       } catch (error) {
-        throw guardFailure(instance, currentView, task.depth, error, failure);
+        throw atSite(guardFailure(instance, currentView, task.depth, error, failure) as InputError, {
+          state: id,
+        });
       }
       let progress = enabledCount;
       if (this.#hasBackground) {
@@ -408,7 +595,7 @@ export class LevelWorker {
         try {
           fine = instance.terminal !== undefined && instance.terminal(currentView);
         } catch (error) {
-          throw failure("terminal", task.depth, error);
+          throw atSite(failure("terminal", task.depth, error) as InputError, { state: id });
         }
         if (!fine) deadlock = id;
       }
@@ -418,14 +605,21 @@ export class LevelWorker {
         try {
           this.#compiled.apply(a, nextView);
         } catch (error) {
-          throw failure(`action ${actions[a]!.text}`, task.depth, error);
+          if (error instanceof AssertionSignal) {
+            if (!task.atDepthLimit) this.#asserted(phase, error, id, a, task.depth);
+            continue;
+          }
+          throw atSite(failure(`action ${actions[a]!.text}`, task.depth, error) as InputError, {
+            state: id,
+            failing: a,
+          });
         }
         if (!task.atDepthLimit) {
           transitions++;
           this.#fired[a]!++;
           for (let k = 0; k < transitionChecks.length; k++) {
             const index = transitionChecks[k]!;
-            const property = properties[index]!;
+            const property = properties[index] as { predicate: unknown; name: string };
             let ok: boolean;
             try {
               ok = (property.predicate as (s: unknown, a: unknown, n: unknown) => boolean)(
@@ -435,7 +629,14 @@ export class LevelWorker {
               );
               if (typeof ok !== "boolean") notBoolean(ok);
             } catch (error) {
-              throw failure(`property ${property.name} on action ${actions[a]!.text}`, task.depth, error);
+              throw atSite(
+                failure(
+                  `property ${property.name} on action ${actions[a]!.text}`,
+                  task.depth,
+                  error,
+                ) as InputError,
+                { state: id, failing: a },
+              );
             }
             if (!ok) {
               findings.push({ property: index, parent: id, action: a, length: task.depth + 1 });
@@ -454,6 +655,9 @@ export class LevelWorker {
         batch[at + width + 2] = id;
         batch[at + width + 3] = a;
         batched++;
+      }
+      if (!task.atDepthLimit && sampled(id)) {
+        this.#recordSample(frontier, i * width, id, enabledCount, firstSuccessor, batched);
       }
       if (batched >= BATCH) {
         if (this.#flush(phase, batched)) phase.depthLimitHit = true;
@@ -547,6 +751,7 @@ export class LevelWorker {
     const added = this.#added, addedKeys = this.#addedKeys;
     added.clear();
     addedKeys.clear();
+    if (task.recheck) this.#recheck(task.recheck, task.depth - 1);
     const phase: InsertPhase = {
       inboxes: task.inboxes,
       heads: task.inboxes.map((run) => run.from),
@@ -622,10 +827,14 @@ export class LevelWorker {
     for (let w = 0; w < this.#width; w++) next[w] = data[at + w]!;
     const { depth, findings } = phase, before = findings.length;
     for (const property of phase.invariants) {
-      if (!this.#holds(property, depth)) findings.push({ property, parent, action, length: depth });
+      if (!this.#holds(property, depth, parent, action)) {
+        findings.push({ property, parent, action, length: depth });
+      }
     }
     for (const property of phase.witnesses) {
-      if (this.#holds(property, depth)) findings.push({ property, parent, action, length: depth });
+      if (this.#holds(property, depth, parent, action)) {
+        findings.push({ property, parent, action, length: depth });
+      }
     }
     if (findings.length === before) return;
     // A property's first finding (the smallest key) decides it for the rest of the phase.
@@ -634,14 +843,17 @@ export class LevelWorker {
     phase.witnesses = phase.witnesses.filter((p) => !found.has(p));
   }
 
-  /** Whether state property `property` holds of the state in `next`. */
-  #holds(property: number, depth: number): boolean {
-    const { predicate, name } = this.#instance.properties[property]!;
+  /** Whether state property `property` holds of the state in `next`, reached by `action` from `parent`. */
+  #holds(property: number, depth: number, parent: number, action: number): boolean {
+    const { predicate, name } = this.#instance.properties[property] as { predicate: unknown; name: string };
     try {
       const result = (predicate as (s: unknown) => boolean)(this.#nextReadonly);
       return typeof result === "boolean" ? result : notBoolean(result);
     } catch (error) {
-      throw this.#failure(`property ${name}`, depth, error);
+      throw atSite(this.#failure(`property ${name}`, depth, error) as InputError, {
+        parent,
+        reached: action,
+      });
     }
   }
 }
@@ -655,6 +867,8 @@ interface ExpandPhase {
   readers?: readonly VisitedReader[];
   /** Undecided transition properties: each is checked until its first violation in this run of keys. */
   transitionChecks: readonly number[];
+  /** Undecided assertions: each is reported at its first failure in this run of keys. */
+  assertionChecks: readonly number[];
   readonly findings: Finding[];
   transitions: number;
   /** Smallest id of a deadlocked state expanded, or -1. */
@@ -700,4 +914,36 @@ function guardFailure(
     }
   }
   return failure("a guard", depth, error);
+}
+
+/** The state `words` as JSON. */
+function show(instance: ModelInstance, words: Uint32Array): string {
+  const copy = words.slice();
+  return JSON.stringify(toValue(createView(copy, instance.shape)));
+}
+
+/** What a second expansion of sample state `id` showed: the model is not a function of the state. */
+function nondeterminism(
+  instance: ModelInstance,
+  id: number,
+  depth: number,
+  state: Uint32Array,
+  what: string,
+  first: number,
+  second: number,
+): InputError {
+  const who = (w: number) => (w === 0 ? "the main thread" : `worker thread ${w}`);
+  const where = first === second
+    ? `two evaluations in ${who(first)}`
+    : `evaluations in ${who(first)}, then in ${who(second)}`;
+  return atSite(
+    new InputError(
+      `Model ${instance.name} is nondeterministic: expanding state #${id} (depth ${depth}), ${
+        show(instance, state)
+      }, twice (${where}), ${what}. Guards, effects and properties must depend only on the state and ` +
+        `the action's parameters: not on Math.random, a global or closure variable that changes, or a ` +
+        `module-level value that differs between worker threads.`,
+    ),
+    { state: id },
+  );
 }

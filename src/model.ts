@@ -31,6 +31,8 @@ import { type Params, type ParamValues, resolveParams } from "./params.ts";
 import {
   type ActionLabel,
   always,
+  assert,
+  assertion,
   formatAction,
   type Property,
   sometimes,
@@ -141,9 +143,16 @@ export interface ModelKit<F extends Fields> {
   readonly always: typeof always<F>;
   readonly sometimes: typeof sometimes<F>;
   readonly transition: typeof transition<F>;
+  /** Declares an assertion that effects check with `assert(condition, name)`. */
+  readonly assertion: typeof assertion;
+  /**
+   * In an effect: fails assertion `name` when `condition` is false (see properties.ts). Typed as
+   * returning void, since TypeScript narrows only through functions declared by name.
+   */
+  readonly assert: (condition: boolean, name: string, message?: string) => void;
 }
 
-const kit: ModelKit<Fields> = { action, always, sometimes, transition };
+const kit: ModelKit<Fields> = { action, always, sometimes, transition, assertion, assert };
 
 /** What `defineModel` takes. */
 export interface ModelSpec<P extends Params, F extends Fields> {
@@ -168,7 +177,7 @@ export interface ModelSpec<P extends Params, F extends Fields> {
    */
   // deno-lint-ignore no-explicit-any
   readonly actions: (params: ParamValues<P>, kit: ModelKit<F>) => readonly ActionSpec<F, any>[];
-  /** The properties, built with the kit's `always`, `sometimes` and `transition`. */
+  /** The properties, built with the kit's `always`, `sometimes`, `transition` and `assertion`. */
   readonly properties?: (params: ParamValues<P>, kit: ModelKit<F>) => readonly Property<F>[];
   /** Check for deadlocks (a state where no action is enabled)? Default true. */
   readonly deadlock?: boolean;
@@ -329,9 +338,9 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     : [];
   const propertyNames = new Set<string>();
   for (const p of properties) {
-    if (!p || typeof p.predicate !== "function") {
+    if (!p || (p.kind === "assertion" ? typeof p.name !== "string" : typeof p.predicate !== "function")) {
       throw new InputError(
-        `Model ${model.name}: properties() must return always/sometimes/transition properties.`,
+        `Model ${model.name}: properties() must return always/sometimes/transition/assertion properties.`,
       );
     }
     checkModelName(model.name, "property", p.name);

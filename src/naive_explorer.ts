@@ -20,6 +20,7 @@ import {
 } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
 import { asBoolean } from "./model_failure.ts";
+import { AssertionSignal } from "./properties.ts";
 import { StateValueError, StateWriteError } from "./state_view.ts";
 
 function checked(domain: ScalarDomain, path: string, value: unknown): Value {
@@ -190,7 +191,14 @@ export function exploreNaively(instance: ModelInstance): NaiveResult {
     const beforeView = plainView(domain, { v: JSON.parse(key) }, "", true);
     for (const act of enabled) {
       holder.v = JSON.parse(key);
-      act.effect(view, act.label.params);
+      try {
+        act.effect(view, act.label.params);
+      } catch (error) {
+        // A failed assertion: a violation at the action that failed, and no state, no transition.
+        if (!(error instanceof AssertionSignal)) throw error;
+        note(error.name, "violated", depth + 1);
+        continue;
+      }
       transitions++;
       for (const p of instance.properties) {
         if (p.kind === "transition" && !test(p.predicate, beforeView, act.label, reader)) {

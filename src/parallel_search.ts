@@ -16,14 +16,22 @@ import { InputError } from "./errors.ts";
 import { LevelWorker } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import type { ModelRef } from "./model_ref.ts";
-import { coordinate, type PhaseReply, type SearchOptions, type SearchOutcome } from "./search.ts";
+import {
+  coordinate,
+  type PhaseReply,
+  type SearchOptions,
+  type SearchOutcome,
+  type Trail,
+  withTrace,
+} from "./search.ts";
+import { type FailureSite, TracedError } from "./failure_site.ts";
 import type { WorkerRequest } from "./search_worker.ts";
 import { snapshotReader, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
 
 type WorkerReply =
   | { type: "ready" }
   | { type: "report"; report: unknown }
-  | { type: "error"; input: boolean; message: string; stack?: string };
+  | { type: "error"; input: boolean; message: string; stack?: string; site?: FailureSite };
 
 /**
  * The threads of workers 1 to N-1 of a search (worker 0 is the calling thread), each answering one
@@ -59,7 +67,7 @@ export class WorkerPool {
             if (reply.type === "error") {
               reject(
                 reply.input
-                  ? new InputError(reply.message)
+                  ? (reply.site ? new TracedError(reply.message, reply.site) : new InputError(reply.message))
                   : new Error(`Worker ${i + 1}: ${reply.message}\n${reply.stack}`),
               );
             } else resolve(reply.type === "report" ? reply.report : undefined);
@@ -114,7 +122,8 @@ export async function searchParallel(
     })));
     const local = new LevelWorker(instance, 0, count, { exact });
     let shards: readonly VisitedSnapshot[] = [];
-    const loop = coordinate(instance, options, count, () => shardedReader(shards));
+    const trail: Trail = {};
+    const loop = coordinate(instance, options, count, () => shardedReader(shards), trail);
     let step = loop.next();
     while (!step.done) {
       const request = step.value, { phase, tasks } = request;
@@ -130,8 +139,8 @@ export async function searchParallel(
         failed = { error };
       }
       const others = await threads;
-      if (failed) throw failed.error;
-      if ("error" in others) throw others.error;
+      if (failed) throw withTrace(instance, trail, failed.error);
+      if ("error" in others) throw withTrace(instance, trail, others.error);
       const reports = [mine, ...others.reports];
       if (phase !== "expand") shards = (reports as { shard: VisitedSnapshot }[]).map((r) => r.shard);
       step = loop.next(reports as unknown as PhaseReply);

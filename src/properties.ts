@@ -7,7 +7,11 @@
  * - `transition(name, predicate)`: checked on every transition (state, action, next state), such as
  *   "no host write lands on a page the guest has reallocated".
  *
- * Deadlock freedom is a fourth, implicit property (`deadlock`), on unless the model turns it off.
+ * - `assertion(name)`: a check made inside effects (Murphi's `assert`, TLC's `Assert`): an effect calls
+ *   `assert(condition, name)`, and a false condition is a violation whose counterexample ends with that
+ *   action (the state it would have made is not a state of the model).
+ *
+ * Deadlock freedom is an implicit property (`deadlock`), on unless the model turns it off.
  * A violation is a result, never an exception.
  *
  * @module
@@ -23,7 +27,7 @@ export interface ActionLabel {
 }
 
 /** The kinds of property. */
-export type PropertyKind = "always" | "sometimes" | "transition" | "deadlock";
+export type PropertyKind = "always" | "sometimes" | "transition" | "assertion" | "deadlock";
 
 /** An invariant over states. */
 export interface AlwaysProperty<F extends Fields = Fields> {
@@ -49,11 +53,19 @@ export interface TransitionProperty<F extends Fields = Fields> {
   readonly predicate: (before: ReadonlyView<F>, action: ActionLabel, after: ReadonlyView<F>) => boolean;
 }
 
+/** A check that effects make with `assert(condition, name)`. */
+export interface AssertionProperty {
+  readonly kind: "assertion";
+  readonly name: string;
+  readonly description: string;
+}
+
 /** A property a model declares. */
 export type Property<F extends Fields = Fields> =
   | AlwaysProperty<F>
   | SometimesProperty<F>
-  | TransitionProperty<F>;
+  | TransitionProperty<F>
+  | AssertionProperty;
 
 const namePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -136,6 +148,59 @@ export function transition<F extends Fields>(
 ): TransitionProperty<F> {
   checkPredicate(checkName(name), predicate);
   return Object.freeze({ kind: "transition", name, predicate, description: options.description ?? "" });
+}
+
+/**
+ * An assertion that effects check with `assert(condition, name)`: it is violated by the first (shortest)
+ * run whose last action's effect asserts something false.
+ *
+ * @example
+ * ```ts
+ * import { assert, assertion } from "./properties.ts";
+ * const p = assertion("no_double_free", { description: "free() is only called on allocated pages" });
+ * const effect = (s: { allocated: boolean }) => {
+ *   assert(s.allocated, "no_double_free");
+ *   s.allocated = false;
+ * };
+ * ```
+ */
+export function assertion(name: string, options: { description?: string } = {}): AssertionProperty {
+  checkName(name);
+  return Object.freeze({ kind: "assertion", name, description: options.description ?? "" });
+}
+
+/**
+ * What `assert` throws when its condition is false: the engine catches it around every effect and
+ * records a violation of the named assertion. Not an Error: it needs no stack, and nothing but the
+ * engine should catch it.
+ */
+export class AssertionSignal {
+  readonly name: string;
+  readonly message: string;
+  constructor(name: string, message: string) {
+    this.name = name;
+    this.message = message;
+  }
+}
+
+/**
+ * Fails assertion `name` (declared with `assertion(name)`) when `condition` is false; call it in an
+ * effect. The action's effect stops there, and the run that reached it is the counterexample.
+ *
+ * @example
+ * ```ts
+ * import { assert } from "./properties.ts";
+ * assert(1 + 1 === 2, "arithmetic_works");
+ * ```
+ */
+export function assert(condition: boolean, name: string, message = ""): asserts condition {
+  if (condition === true) return;
+  if (condition !== false) {
+    throw new TypeError(
+      `assert(condition, ${JSON.stringify(name)}) expects a boolean condition but found ${typeof condition}`,
+    );
+  }
+  throw new AssertionSignal(name, message);
 }
 
 /** Renders an action label as `share(page=2)`, or `kexec_start` when it has no parameters. */

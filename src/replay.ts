@@ -183,9 +183,9 @@ function blockedActions(instance: ModelInstance, before: Uint32Array, target: Ui
 function propertyTracker(instance: ModelInstance) {
   const first = new Map<string, number>();
   const words = new Uint32Array(instance.words);
-  const view = createView(words, instance.shape);
+  const view = createReadonlyView(words, instance.shape);
   const afterWords = new Uint32Array(instance.words);
-  const afterView = createView(afterWords, instance.shape);
+  const afterView = createReadonlyView(afterWords, instance.shape);
   const evaluate = (name: string, where: string, depth: number, test: () => unknown): boolean => {
     try {
       return Boolean(test());
@@ -197,7 +197,7 @@ function propertyTracker(instance: ModelInstance) {
     state(index: number, state: Uint32Array): void {
       words.set(state);
       for (const p of instance.properties) {
-        if (p.kind === "transition" || first.has(p.name)) continue;
+        if (p.kind === "transition" || p.kind === "assertion" || first.has(p.name)) continue;
         const holds = evaluate(p.name, `state #${index}`, index, () => p.predicate(view as never));
         if (p.kind === "always" ? !holds : holds) first.set(p.name, index);
       }

@@ -38,12 +38,15 @@ import {
   NO_PARENT,
   type RestoreTask,
   type Run,
+  type SampleBatch,
 } from "./level_worker.ts";
 import { identityOf, recordsOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
 import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView } from "./state_view.ts";
 import { modelFailure } from "./model_failure.ts";
+import { TracedError } from "./failure_site.ts";
+import { traceToFailure } from "./trace.ts";
 import { entryPieces, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
 
 export { type Finding, NO_PARENT } from "./level_worker.ts";
@@ -131,6 +134,33 @@ export interface SearchOutcome {
   readonly checkpoint?: string;
 }
 
+/**
+ * The search's per-state arrays, which `coordinate` fills in as soon as it has them, so that a driver
+ * can rebuild the run to the state where model code failed (see `withTrace`).
+ */
+export interface Trail {
+  parents?: ChunkedArray;
+  actionsTaken?: ChunkedArray;
+}
+
+/**
+ * `error` with the run to where it happened, when it is a TracedError and the run can be rebuilt (a
+ * model too broken to replay keeps its error as it is).
+ */
+export function withTrace(instance: ModelInstance, trail: Trail, error: unknown): unknown {
+  if (!(error instanceof TracedError) || error.trace || !trail.parents || !trail.actionsTaken) return error;
+  const store = { parents: trail.parents, actionsTaken: trail.actionsTaken };
+  try {
+    const trace = traceToFailure(instance, store, error.site, "the model error above happened here");
+    return new TracedError(error.message, error.site, {
+      ...(error.cause === undefined ? {} : { cause: error.cause }),
+      trace,
+    });
+  } catch {
+    return error;
+  }
+}
+
 /** One phase for every worker. */
 export type PhaseRequest =
   | {
@@ -167,6 +197,7 @@ export function* coordinate(
   options: SearchOptions,
   workers: number,
   shardReader: () => VisitedReader,
+  trail: Trail = {},
 ): Generator<PhaseRequest, SearchOutcome, PhaseReply> {
   const started = performance.now();
   const width = instance.words;
@@ -184,6 +215,8 @@ export function* coordinate(
   const parents = new ChunkedArray();
   const actionsTaken = new ChunkedArray(Math.max(instance.actions.length, instance.inits.length));
   const fired = new Array<number>(instance.actions.length).fill(0);
+  trail.parents = parents;
+  trail.actionsTaken = actionsTaken;
   const shared = workers > 1;
   /** The next unclaimed state of each worker's region of the segment being expanded. */
   const claim = new Int32Array(shared ? new SharedArrayBuffer(4 * workers) : new ArrayBuffer(4 * workers));
@@ -244,11 +277,18 @@ export function* coordinate(
   function* insertSegment(
     perShard: Run[][],
     levelDepth: number,
+    recheck: readonly SampleBatch[] = [],
   ): Generator<PhaseRequest, void, PhaseReply> {
     const invariants = undecided("always"), witnesses = undecided("sometimes");
     const reports = (yield {
       phase: "insert",
-      tasks: perShard.map((inboxes) => ({ inboxes, depth: levelDepth, invariants, witnesses })),
+      tasks: perShard.map((inboxes, s) => ({
+        inboxes,
+        depth: levelDepth,
+        invariants,
+        witnesses,
+        ...(recheck[s] ? { recheck: recheck[s] } : {}),
+      })),
     }) as readonly InsertReport[];
     shards = reports.map((r) => r.shard);
     shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
@@ -342,7 +382,7 @@ export function* coordinate(
     for (let segment = current.first(); segment !== undefined; segment = current.first()) {
       const segmentSize = segment.length / width;
       const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
-      const transitionChecks = undecided("transition");
+      const transitionChecks = undecided("transition"), assertionChecks = undecided("assertion");
       for (let w = 0; w < workers; w++) claim[w] = Math.floor((w * segmentSize) / workers);
       const serial = pendingMerge;
       pendingMerge = undefined;
@@ -359,6 +399,7 @@ export function* coordinate(
           depth,
           atDepthLimit,
           transitionChecks,
+          assertionChecks,
           checkDeadlock,
           deadline,
           ...(shards && atDepthLimit ? { shards } : {}),
@@ -394,7 +435,13 @@ export function* coordinate(
           const { data, length } = r.outboxes[s]!, starts = r.runStarts[s]!;
           return [0, ...starts].map((from, k): Run => ({ data, from, to: starts[k] ?? length }));
         }));
-      yield* insertSegment(perShard, depth + 1);
+      // Each worker expands again the sample states the previous worker expanded (with one worker, its
+      // own, later): what differs between two evaluations or two threads is seen (see #recordSample).
+      const recheck = expandReports.map((_, w): SampleBatch => {
+        const from = (w + workers - 1) % workers, { data, length } = expandReports[from]!.samples;
+        return { data, length, worker: from };
+      });
+      yield* insertSegment(perShard, depth + 1, recheck);
       currentFirstId += segmentSize;
       current.releaseFirst();
       if (limit !== undefined) break levels;
@@ -530,12 +577,18 @@ function mergeByKey(
 /** Runs the loop's phases on one worker in the calling thread; `pause` runs between phases. */
 function* inThread(instance: ModelInstance, options: SearchOptions): Generator<void, SearchOutcome, void> {
   const worker = new LevelWorker(instance, 0, 1, options.exact ? { exact: true } : {});
-  const loop = coordinate(instance, options, 1, () => worker.shard);
+  const trail: Trail = {};
+  const loop = coordinate(instance, options, 1, () => worker.shard, trail);
   let step = loop.next();
   while (!step.done) {
     const request = step.value;
-    if (request.phase === "expand") request.serial?.();
-    const reply = request.tasks.map((task) => worker.run(request.phase, task)) as PhaseReply;
+    let reply: PhaseReply;
+    try {
+      if (request.phase === "expand") request.serial?.();
+      reply = request.tasks.map((task) => worker.run(request.phase, task)) as PhaseReply;
+    } catch (error) {
+      throw withTrace(instance, trail, error);
+    }
     yield;
     step = loop.next(reply);
   }

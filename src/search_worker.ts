@@ -9,6 +9,7 @@
 /// <reference lib="deno.worker" />
 
 import { InputError } from "./errors.ts";
+import { TracedError } from "./failure_site.ts";
 import { LevelWorker } from "./level_worker.ts";
 import { instantiate } from "./model.ts";
 import { type ModelRef, resolveModelRef } from "./model_ref.ts";
@@ -49,6 +50,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       input: error instanceof InputError,
       message: (error as Error)?.message ?? String(error),
       stack: (error as Error)?.stack,
+      ...(error instanceof TracedError ? { site: error.site } : {}),
     });
   }
 };

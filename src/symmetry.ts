@@ -524,6 +524,8 @@ function actionParamDomains(instance: ModelInstance, act: ActionInstance): Recor
         always: (() => undefined) as never,
         sometimes: (() => undefined) as never,
         transition: (() => undefined) as never,
+        assertion: (() => undefined) as never,
+        assert: (() => undefined) as never,
       }) as unknown as { name: string; params?: Record<string, Domain> }[];
       for (const d of declared) cache.set(d.name, d.params ?? {});
     } catch {
@@ -622,7 +624,7 @@ export function checkSymmetry(
     other.set(w);
     return Boolean((p.predicate as (s: unknown) => boolean)(otherView));
   };
-  const stateProperties = instance.properties.filter((p) => p.kind !== "transition");
+  const stateProperties = instance.properties.filter((p) => p.kind === "always" || p.kind === "sometimes");
   const transitionProperties = instance.properties.filter((p) => p.kind === "transition");
   const transitionSamples = Math.min(samples.length, 100);
 

@@ -8,11 +8,11 @@
  */
 
 import type { CheckResult, PropertyResult } from "./check.ts";
-import { writeTraceFiles } from "./trace_files.ts";
+import { hasTraceFiles, writeTraceFiles } from "./trace_files.ts";
 
-/** Whether a property's trace is written to the folder. */
+/** Whether a property's trace is written to the folder: a counterexample or a witness. */
 export function writesTrace(p: PropertyResult): boolean {
-  return p.status === "violated" && p.trace !== undefined;
+  return hasTraceFiles(p);
 }
 
 /** The trace names (file names without `.itf.json`) in `dir` that hvcheck wrote for `model`. */

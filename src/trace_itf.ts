@@ -5,7 +5,8 @@
  * variable. Values: booleans and enum names as JSON booleans and strings, integers as
  * `{"#bigint": "42"}`, arrays as lists, records as objects. The action that led to a state is kept in
  * that state's `#meta.action` (`{ "name": "share", "params": { "page": {"#bigint": "2"} } }`), where ITF
- * readers that do not know it ignore it.
+ * readers that do not know it ignore it. A run that ends in an action that failed (an assertion in its
+ * effect, a model error) keeps that action in the top-level `#meta.failing`: it made no state.
  *
  * Reading checks every value against the model's domains and names the state and variable of the
  * first bad one, so a corrupt or truncated file is an InputError, never a wrong replay.
@@ -68,6 +69,18 @@ export function toItf(trace: Trace, meta: ItfMeta = {}): {
       params: toItfValue(trace.params as Record<string, Value>),
       ...(meta.property ? { property: meta.property } : {}),
       ...(trace.initIndex > 0 ? { init: trace.initIndex } : {}),
+      // The action that failed in the last state made no state, so it has no place in "states".
+      ...(trace.failing
+        ? {
+          failing: {
+            action: {
+              name: trace.failing.action.name,
+              params: toItfValue(trace.failing.action.params as Record<string, Value>),
+            },
+            reason: trace.failing.reason,
+          },
+        }
+        : {}),
     },
     vars,
     states: trace.states.map((state, index) => {

@@ -50,9 +50,9 @@ export function formatTraceText(trace: Trace, headline: string): string {
   const params = Object.entries(trace.params).map(([k, v]) => `${k}=${v}`).join(" ");
   const lines = [
     `Error: ${headline}`,
-    `Model ${trace.model}${
-      params ? ` (${params})` : ""
-    }. The behavior up to this point is (${trace.actions.length} steps):`,
+    `Model ${trace.model}${params ? ` (${params})` : ""}. The behavior up to this point is (${
+      trace.actions.length + (trace.failing ? 1 : 0)
+    } steps):`,
   ];
   trace.states.forEach((state, i) => {
     lines.push("");
@@ -66,5 +66,10 @@ export function formatTraceText(trace: Trace, headline: string): string {
     for (const [k, v] of Object.entries(state)) changes(k, trace.states[i - 1]![k]!, v, out);
     lines.push(...(out.length ? out : ["(no variable changed)"]));
   });
+  if (trace.failing) {
+    // The failing action made no state: show it after the last state, with what went wrong.
+    lines.push("", `State ${trace.states.length + 1}: <${formatAction(trace.failing.action)}>`);
+    lines.push(`(no state: ${trace.failing.reason})`);
+  }
   return lines.join("\n") + "\n";
 }

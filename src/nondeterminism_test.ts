@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { check, checkInstanceParallel } from "./check.ts";
+import { InputError } from "./errors.ts";
+import { TracedError } from "./failure_site.ts";
+import { sampled } from "./level_worker.ts";
+import { instantiate } from "./model.ts";
+import {
+  closureCounter,
+  mutableGlobalGuard,
+  randomEffect,
+  writingGuard,
+  writingTransition,
+} from "./testdata/trace_models.ts";
+import { moduleRandom, moduleRandomLimit } from "./testdata/module_random.ts";
+
+const advice = /Guards, effects and properties must depend only on the state and the action's parameters/;
+
+/** Asserts that `run` fails with an InputError carrying the run to the state where it was seen. */
+function seen(run: () => unknown, pattern: RegExp): TracedError {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof TracedError, String(caught));
+  assert.match(caught.message, pattern);
+  assert.ok(caught.trace, "the error carries the run to the state");
+  return caught;
+}
+
+Deno.test("the search sees an effect that calls Math.random(), on every run", () => {
+  for (let run = 0; run < 5; run++) {
+    const error = seen(
+      () => check(randomEffect),
+      /Model random_effect is nondeterministic: expanding state #\d+/,
+    );
+    assert.match(error.message, /action roll leads to different states the two times/);
+    assert.match(error.message, /two evaluations in the main thread/);
+    assert.match(error.message, advice);
+  }
+});
+
+Deno.test("the search sees an effect that counts its calls in a closure", () => {
+  seen(
+    () => check(closureCounter()),
+    /closure_counter is nondeterministic: .*action step leads to different states/,
+  );
+});
+
+Deno.test("the search sees a guard that reads a global variable its effects write", () => {
+  seen(
+    () => check(mutableGlobalGuard()),
+    /mutable_global_guard is nondeterministic: .*action fire was enabled the first time and is disabled the second/,
+  );
+});
+
+Deno.test("a guard or transition property that writes the state is named as exactly that", () => {
+  seen(() => check(writingGuard), /writing_guard, guard of action inc at depth 0, wrote the state/);
+  seen(() => check(writingTransition), /writing_transition, property marks at depth 0, wrote the state/);
+});
+
+Deno.test("the sample is every one of the first states, then a fixed one in a thousand", () => {
+  for (let id = 0; id < 4096; id++) assert.ok(sampled(id));
+  let count = 0;
+  for (let id = 4096; id < 4096 + (1 << 20); id++) if (sampled(id)) count++;
+  assert.ok(count > 900 && count < 1150, String(count));
+});
+
+const file = new URL("./testdata/module_random.ts", import.meta.url).href;
+
+for (const workers of [2, 3]) {
+  Deno.test(`module-level randomness is seen across ${workers} worker threads`, async () => {
+    for (
+      const [model, exportName] of [[moduleRandom, "moduleRandom"], [
+        moduleRandomLimit,
+        "moduleRandomLimit",
+      ]] as const
+    ) {
+      const instance = instantiate(model as never);
+      await assert.rejects(
+        () => checkInstanceParallel(instance, { module: file, exportName }, workers),
+        (error: unknown) => {
+          assert.ok(error instanceof InputError, String(error));
+          assert.match(error.message, new RegExp(`Model ${model.name} is nondeterministic`));
+          assert.match(
+            error.message,
+            /evaluations in (the main thread|worker thread \d), then in (the main thread|worker thread \d)/,
+          );
+          assert.match(error.message, advice);
+          return true;
+        },
+      );
+    }
+  });
+}
+
+Deno.test("one thread computes a module-level value once, which is deterministic", async () => {
+  const r = await checkInstanceParallel(instantiate(moduleRandom as never), {
+    module: file,
+    exportName: "moduleRandom",
+  }, 1);
+  assert.equal(r.verdict, "holds");
+  assert.equal(r.distinctStates, 2);
+});
