@@ -3,8 +3,9 @@
  * `--resume`.
  *
  * A checkpoint is a directory `checkpoint-<n>` inside the checkpoint folder: `meta.json` (model,
- * parameters, a hash of the model's code, settings, counters, findings, and a fingerprint of every
- * data file) and zlib-compressed data files (parent ids, action indices, the visited states, the rest
+ * parameters, a hash of the model's code, settings, counters, findings, a fingerprint of every data
+ * file, and a digest of all of that: a resume believes nothing that the digest does not cover, so one
+ * changed digit in a counter or an erased finding is a corrupt checkpoint) and zlib-compressed data files (parent ids, action indices, the visited states, the rest
  * of the current level, the next level so far). It is written under a temporary name, renamed into
  * place, and only then named in the folder's `latest` file (itself replaced atomically); older
  * checkpoints are removed last. A crash at any moment leaves `latest` naming a complete checkpoint.
@@ -22,12 +23,14 @@
 import { Unzlib, Zlib } from "npm:fflate@0.8.2";
 import type { Value } from "./domain.ts";
 import { InputError } from "./errors.ts";
+import { fileProblem } from "./file_errors.ts";
 import { fingerprint } from "./fingerprint.ts";
+import { heartbeat } from "./liveness.ts";
 import type { Finding } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import { writeFileAtomicSync } from "./write_atomic.ts";
 
-const FORMAT = "hvcheck-checkpoint-3";
+const FORMAT = "hvcheck-checkpoint-4";
 
 /** One of a checkpoint's arrays of 32-bit words, as pieces in order. */
 export type WordStream = Iterable<Uint32Array>;
@@ -151,6 +154,7 @@ function writeWords(path: string, pieces: WordStream, level: 0 | 1): { words: nu
     for (const piece of pieces) {
       hasher.push(piece);
       zlib.push(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength));
+      heartbeat();
     }
     zlib.push(new Uint8Array(0), true);
     return { words: hasher.words, hash: hasher.digest() };
@@ -206,30 +210,140 @@ export function* recordsOf(stream: WordStream, words: number): Generator<Uint32A
   if (carry.length > 0) throw new InputError(`A checkpoint array ends in the middle of a record.`);
 }
 
-/** Writes a checkpoint into `dir`; returns the checkpoint's path. */
-export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state: SearchState): string {
-  Deno.mkdirSync(dir, { recursive: true });
-  const existing = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^checkpoint-\d+$/.test(n));
-  const sequence = Math.max(0, ...existing.map((n) => Number(n.slice("checkpoint-".length)))) + 1;
-  const partial = `${dir}/.partial-${Deno.pid}-${sequence}`;
-  const name = `checkpoint-${sequence}`;
-  Deno.mkdirSync(partial, { recursive: true });
-  const sums: Record<string, { words: number; hash: string }> = {};
-  for (const file of files) {
-    // Fingerprints are uniformly random: deflate cannot shrink them, and at level 1 it spent 8 s on
-    // 128 MiB of them, so they are stored (still in a zlib stream, with its checksum).
-    const level = file === "visited" && !identity.exact ? 0 : 1;
-    sums[file] = writeWords(`${partial}/${file}.z`, state[file], level);
+/**
+ * The default checkpoint folder of a model instance: one per model, parameters and mode, so that runs
+ * of one model with other parameters never replace each other's checkpoints.
+ */
+export function defaultCheckpointDir(identity: CheckpointIdentity, root = "out/checkpoints"): string {
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9_.=+-]/g, "_");
+  const params = Object.entries(identity.params).map(([k, v]) => `${k}=${String(v)}`).join(",");
+  let name = safe(params || "defaults") + (identity.exact ? "-exact" : "");
+  if (name.length > 100 || name.startsWith(".")) name = `params-${hashText(params).slice(0, 12)}`;
+  return `${root}/${safe(identity.model).replace(/^\.+/, "_")}/${name}`;
+}
+
+/** Leftovers of a run killed while it wrote a checkpoint into `dir`: partial checkpoints, temporary files. */
+function leftovers(dir: string): string[] {
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(dir)].map((e) => e.name);
+  } catch {
+    return [];
   }
-  const { parents: _p, actions: _a, visited: _v, current: _c, next: _n, ...counters } = state;
-  Deno.writeTextFileSync(
-    `${partial}/meta.json`,
-    JSON.stringify({ format: FORMAT, identity, counters, files: sums }, null, 1),
+  return names.filter((n) =>
+    (n.startsWith(".partial-") && !n.startsWith(`.partial-${Deno.pid}-`)) ||
+    (n.startsWith("latest.tmp-") && !n.startsWith(`latest.tmp-${Deno.pid}-`))
   );
-  Deno.renameSync(partial, `${dir}/${name}`);
-  writeFileAtomicSync(`${dir}/latest`, `${name}\n`);
-  for (const old of existing) Deno.removeSync(`${dir}/${old}`, { recursive: true });
-  return `${dir}/${name}`;
+}
+
+/**
+ * Prepares the checkpoint folder of a run: removes what a killed run left there, and refuses a folder
+ * whose checkpoint is of another model, parameters or mode (writing there would replace it).
+ */
+export function prepareCheckpointDir(dir: string, identity: CheckpointIdentity): void {
+  for (const name of leftovers(dir)) {
+    try {
+      Deno.removeSync(`${dir}/${name}`, { recursive: true });
+    } catch {
+      // removed by another run at the same moment, or not ours to remove: left as it is
+    }
+  }
+  let latest: string;
+  try {
+    latest = Deno.readTextFileSync(`${dir}/latest`).trim();
+  } catch {
+    return; // no checkpoint there yet
+  }
+  let saved: CheckpointIdentity | undefined;
+  try {
+    saved = JSON.parse(Deno.readTextFileSync(`${dir}/${latest}/meta.json`)).identity;
+  } catch {
+    return; // a damaged checkpoint: the next one replaces it
+  }
+  if (
+    saved &&
+    (saved.model !== identity.model || JSON.stringify(saved.params) !== JSON.stringify(identity.params) ||
+      saved.exact !== identity.exact)
+  ) {
+    throw new InputError(
+      `Checkpoint folder ${dir} holds a checkpoint of ${describeIdentity(saved)}, and this run is of ${
+        describeIdentity(identity)
+      }: its checkpoints would replace that one. Choose another --checkpoint folder.`,
+    );
+  }
+}
+
+/** Writes a checkpoint into `dir`; returns the checkpoint's path. A failure leaves the previous one. */
+export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state: SearchState): string {
+  let partial: string | undefined;
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    const existing = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^checkpoint-\d+$/.test(n));
+    const sequence = Math.max(0, ...existing.map((n) => Number(n.slice("checkpoint-".length)))) + 1;
+    partial = `${dir}/.partial-${Deno.pid}-${sequence}`;
+    const name = `checkpoint-${sequence}`;
+    Deno.mkdirSync(partial, { recursive: true });
+    const sums: Record<string, { words: number; hash: string }> = {};
+    for (const file of files) {
+      // Fingerprints are uniformly random: deflate cannot shrink them, and at level 1 it spent 8 s on
+      // 128 MiB of them, so they are stored (still in a zlib stream, with its checksum).
+      const level = file === "visited" && !identity.exact ? 0 : 1;
+      sums[file] = writeWords(`${partial}/${file}.z`, state[file], level);
+    }
+    const { parents: _p, actions: _a, visited: _v, current: _c, next: _n, ...counters } = state;
+    const meta = { format: FORMAT, identity, counters, files: sums };
+    Deno.writeTextFileSync(
+      `${partial}/meta.json`,
+      JSON.stringify({ ...meta, digest: hashText(JSON.stringify(meta)) }, null, 1),
+    );
+    Deno.renameSync(partial, `${dir}/${name}`);
+    partial = undefined;
+    writeFileAtomicSync(`${dir}/latest`, `${name}\n`);
+    for (const old of existing) Deno.removeSync(`${dir}/${old}`, { recursive: true });
+    return `${dir}/${name}`;
+  } catch (error) {
+    if (partial !== undefined) {
+      try {
+        Deno.removeSync(partial, { recursive: true });
+      } catch {
+        // the folder itself is gone or read-only: the next run cleans it
+      }
+    }
+    throw fileProblem(error, `Could not write a checkpoint into ${dir}`) ?? error;
+  }
+}
+
+/** The shape of the counters a checkpoint restores (their values are checked against the data on resume). */
+function checkCounters(path: string, counters: unknown): void {
+  const c = counters as Record<string, unknown>;
+  const natural = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  const bad = (what: string) => new InputError(`Checkpoint ${path} is corrupt: ${what}.`);
+  if (typeof c !== "object" || c === null) throw bad("it has no counters");
+  for (const key of ["distinct", "transitions", "depth", "currentFirstId", "nextFirstId"]) {
+    if (!natural(c[key])) throw bad(`counter ${key} is ${JSON.stringify(c[key])}`);
+  }
+  if (typeof c.seconds !== "number" || !(c.seconds >= 0)) {
+    throw bad(`seconds is ${JSON.stringify(c.seconds)}`);
+  }
+  if (
+    (c.currentFirstId as number) > (c.nextFirstId as number) ||
+    (c.nextFirstId as number) > (c.distinct as number)
+  ) {
+    throw bad("its level boundaries are out of order");
+  }
+  if (!Array.isArray(c.fired) || !c.fired.every(natural)) throw bad("its action counts are malformed");
+  if (!Array.isArray(c.findings)) throw bad("its findings are malformed");
+  c.findings.forEach((f: unknown, i: number) => {
+    if (f === null) return;
+    const finding = f as Record<string, unknown>;
+    if (
+      typeof f !== "object" || finding.property !== i || !natural(finding.parent) ||
+      !natural(finding.action) ||
+      !natural(finding.length)
+    ) {
+      throw bad(`finding #${i} is malformed (${JSON.stringify(f)})`);
+    }
+  });
 }
 
 function describeIdentity(identity: CheckpointIdentity): string {
@@ -252,15 +366,25 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
     identity: CheckpointIdentity;
     counters: Omit<SearchState, (typeof files)[number]>;
     files: Record<string, { words: number; hash: string }>;
+    digest?: unknown;
   };
   try {
     meta = JSON.parse(await Deno.readTextFile(`${path}/meta.json`));
   } catch (error) {
     throw new InputError(`Checkpoint ${path} is unreadable: ${(error as Error).message}`);
   }
-  if (meta.format !== FORMAT) {
-    throw new InputError(`Checkpoint ${path} has format ${meta.format}, not ${FORMAT}.`);
+  if (typeof meta !== "object" || meta === null || meta.format !== FORMAT) {
+    throw new InputError(`Checkpoint ${path} has format ${meta?.format}, not ${FORMAT}.`);
   }
+  // Everything below is believed only if the digest over all of it matches.
+  const { digest, ...covered } = meta;
+  if (digest !== hashText(JSON.stringify(covered))) {
+    throw new InputError(
+      `Checkpoint ${path} is corrupt: meta.json does not match its digest (a counter, a finding or a ` +
+        `file's fingerprint was changed after it was written).`,
+    );
+  }
+  checkCounters(path, meta.counters);
   const saved = meta.identity;
   if (saved.model !== identity.model || JSON.stringify(saved.params) !== JSON.stringify(identity.params)) {
     throw new InputError(

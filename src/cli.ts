@@ -11,15 +11,18 @@ import { parseArgs } from "node:util";
 import { gates as allGates } from "../checks/mod.ts";
 import { models } from "../models/mod.ts";
 import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
-import { identityOf, readCheckpoint } from "./checkpoint.ts";
+import { defaultCheckpointDir, identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
+import { fileProblem } from "./file_errors.ts";
 import { describeExpectation, type GateResult, runGate } from "./gate_runner.ts";
 import { loadModel } from "./load_model.ts";
+import { memoryBudget } from "./memory_budget.ts";
 import { WorkerPool } from "./parallel_search.ts";
 import { instantiate } from "./model.ts";
 import { describeParam, parseAssignments } from "./params.ts";
 import { replayStates } from "./replay.ts";
 import { formatCount, formatProgress, formatResultText, formatTable } from "./report.ts";
+import { MODEL_RUN_USAGE, runModelCommand } from "./sandbox.ts";
 import type { Progress, SearchOptions } from "./search.ts";
 import { writeTraceFiles } from "./trace_files.ts";
 import { fromItfParams, parseItf } from "./trace_itf.ts";
@@ -54,6 +57,7 @@ Commands:
       --resume DIR       continue from the latest checkpoint in DIR (same model, parameters, --exact)
       --spill-dir DIR    where spilled levels go (default out/spill)
       --json             print one JSON object
+${MODEL_RUN_USAGE}
   replay MODEL TRACE.itf.json   check that a trace is a run of the model
       --set NAME=VALUE   parameters (default: the ones recorded in the trace)
       --json             print one JSON object
@@ -93,30 +97,6 @@ function positiveNumber(name: string, text: string | undefined): number | undefi
   return n;
 }
 
-/** Most of the machine's available memory: the default budget. */
-function defaultMemoryBudget(): number {
-  try {
-    return Math.floor(Deno.systemMemoryInfo().available * 0.85);
-  } catch {
-    return Infinity; // no permission to read it: no budget
-  }
-}
-
-/** Parses 512M, 4G, 2.5GiB or a number of bytes. */
-function parseSize(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
-  if (!match) throw new InputError(`--${name} expects a size such as 512M or 8G but got "${text}".`);
-  const unit = {
-    "": 1,
-    k: 2 ** 10,
-    m: 2 ** 20,
-    g: 2 ** 30,
-    t: 2 ** 40,
-  }[match[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
-  return Math.floor(Number(match[1]) * unit);
-}
-
 /** --workers N, or the number of cores. */
 function workerCount(text: string | undefined): number {
   if (text === undefined) return Math.max(1, navigator.hardwareConcurrency || 1);
@@ -139,6 +119,8 @@ export async function main(args: readonly string[], io: Io = stdio): Promise<num
   try {
     return await dispatch(args, io);
   } catch (error) {
+    const problem = fileProblem(error);
+    if (problem) error = problem; // a file system problem (full disk, read-only folder...): bad input
     if (error instanceof InputError) {
       io.err(`hvcheck: ${error.message}`);
       if (debug) io.err(String((error.cause as Error)?.stack ?? error.stack));
@@ -274,6 +256,11 @@ async function commandCheck(args: readonly string[], io: Io): Promise<number> {
 }
 
 async function commandExplore(args: readonly string[], io: Io): Promise<number> {
+  // A model file runs in a least-privilege child process (src/sandbox.ts), or here.
+  return await runModelCommand("explore", args, (rest) => exploreHere(rest, io));
+}
+
+async function exploreHere(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -309,7 +296,8 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
   const exact = values.exact === true;
   const checkpointEverySeconds = positiveNumber("checkpoint-every", values["checkpoint-every"]);
   // A resumed run keeps writing checkpoints where it resumed from, unless told otherwise.
-  const checkpointDir = values.checkpoint ?? values.resume ?? `out/checkpoints/${instance.name}`;
+  const checkpointDir = values.checkpoint ?? values.resume ??
+    defaultCheckpointDir(identityOf(instance, exact));
   const resume = values.resume === undefined
     ? undefined
     : await readCheckpoint(values.resume, identityOf(instance, exact));
@@ -325,7 +313,7 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
     result = await checkInstanceParallel(instance, ref, workers, {
       exact,
       stopOnViolation: values["stop-on-violation"] === true,
-      memoryBytes: parseSize("memory", values.memory) ?? defaultMemoryBudget(),
+      memoryBytes: memoryBudget(values.memory),
       spillDir: values["spill-dir"] ?? "out/spill",
       checkpointDir,
       ...(checkpointEverySeconds !== undefined ? { checkpointEverySeconds } : {}),
@@ -357,14 +345,22 @@ async function commandExplore(args: readonly string[], io: Io): Promise<number> 
   }
   const traceDir = values["trace-dir"] ?? `out/traces/${instance.name}`;
   const paths: Record<string, string> = {};
+  // A trace that cannot be written (full disk, read-only folder) must not hide the verdict.
+  let traceProblem: unknown;
   for (const p of result.properties) {
-    if (p.status === "violated") paths[p.name] = await writeTraceFiles(traceDir, p);
+    if (p.status !== "violated") continue;
+    try {
+      paths[p.name] = await writeTraceFiles(traceDir, p);
+    } catch (error) {
+      traceProblem ??= fileProblem(error, `Could not write the trace of ${p.name} into ${traceDir}`) ?? error;
+    }
   }
   const reproduce = ["deno run -A mod.ts explore", positionals[0]!, ...values.set.map((s) => `--set ${s}`)]
     .concat(values.exact ? ["--exact"] : [])
     .join(" ");
   if (values.json) io.out(JSON.stringify(resultJson(result, paths, reproduce), null, 2));
   else io.out(formatResultText(result, paths, reproduce));
+  if (traceProblem) throw traceProblem;
   return exitCodeOf(result);
 }
 

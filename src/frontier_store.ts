@@ -17,6 +17,7 @@
 // Inline rather than through an import map, so mod.ts also works when imported from another project.
 // deno-lint-ignore no-import-prefix
 import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
+import { fileProblem } from "./file_errors.ts";
 import type { Records } from "./level_worker.ts";
 
 let nextStoreId = 0;
@@ -144,7 +145,17 @@ export class FrontierStore {
     const data = chunk.data!;
     const compressed = zlibSync(new Uint8Array(data.buffer, 0, chunk.words * 4), { level: 1 });
     const path = `${this.#spillDir()}/level-${this.#id}-chunk-${this.#spills++}.z`;
-    Deno.writeFileSync(path, compressed);
+    try {
+      Deno.writeFileSync(path, compressed);
+    } catch (error) {
+      try {
+        Deno.removeSync(path);
+      } catch {
+        // never created
+      }
+      // A full disk or a read-only folder: the run cannot go on, and the user can fix it.
+      throw fileProblem(error, `Could not spill a level to ${path} (choose another --spill-dir)`) ?? error;
+    }
     chunk.path = path;
     chunk.spilledBytes = compressed.byteLength;
     chunk.data = undefined;

@@ -39,7 +39,17 @@ import {
   type RestoreTask,
   type Run,
 } from "./level_worker.ts";
-import { identityOf, recordsOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
+import {
+  identityOf,
+  prepareCheckpointDir,
+  recordsOf,
+  type SearchState,
+  writeCheckpoint,
+} from "./checkpoint.ts";
+import { InputError } from "./errors.ts";
+import { fileProblem } from "./file_errors.ts";
+import { heartbeat, searchDone } from "./liveness.ts";
+import { checkRestored } from "./restored_search.ts";
 import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView } from "./state_view.ts";
@@ -84,6 +94,8 @@ export interface SearchOptions extends SearchLimits {
   readonly resume?: SearchState;
   /** Polled between segments: true stops the run with a checkpoint (SIGINT). */
   readonly interrupted?: () => boolean;
+  /** Told of problems the run continues through, such as a periodic checkpoint that failed. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A snapshot of a running search. */
@@ -169,6 +181,7 @@ export function* coordinate(
   shardReader: () => VisitedReader,
 ): Generator<PhaseRequest, SearchOutcome, PhaseReply> {
   const started = performance.now();
+  heartbeat();
   const width = instance.words;
   const properties = instance.properties;
   const deadlockIndex = instance.deadlock ? properties.length : -1;
@@ -203,11 +216,7 @@ export function* coordinate(
       // The frontier keeps a fifth of the budget in memory; the rest of a level spills to disk.
       memoryLimit: options.frontierMemoryBytes ??
         (Number.isFinite(budget) ? Math.max(1 << 20, budget / 5) : Infinity),
-      spillDir: () =>
-        spillDir ??= Deno.makeTempDirSync({
-          prefix: "hvcheck-spill-",
-          ...(options.spillDir !== undefined ? { dir: options.spillDir } : {}),
-        }),
+      spillDir: () => spillDir ??= makeSpillDir(options.spillDir),
     });
 
   const undecided = (kind: string) =>
@@ -276,16 +285,27 @@ export function* coordinate(
     current: current.pieces(),
     next: next.pieces(),
   });
+  const identity = identityOf(instance, options.exact === true);
+  const warn = options.onWarning ?? ((message: string) => console.error(`hvcheck: warning: ${message}`));
+  /**
+   * Writes a checkpoint. One that fails (a full disk, a read-only folder) leaves the previous one in
+   * place, which stays the run's checkpoint; the run goes on, or stops as it was about to.
+   */
   const checkpoint = () => {
     if (options.checkpointDir === undefined) return;
     finishMerge();
-    checkpointPath = writeCheckpoint(
-      options.checkpointDir,
-      identityOf(instance, options.exact === true),
-      state(),
-    );
     lastCheckpoint = performance.now();
+    try {
+      checkpointPath = writeCheckpoint(options.checkpointDir, identity, state());
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      warn(
+        `${error.message} ` +
+          (checkpointPath ? `The previous checkpoint ${checkpointPath} is kept.` : `No checkpoint is kept.`),
+      );
+    }
   };
+  if (options.checkpointDir !== undefined) prepareCheckpointDir(options.checkpointDir, identity);
 
   if (options.resume) {
     // Continue where a checkpoint stopped: counters, findings, per-state arrays, shards, levels.
@@ -302,14 +322,34 @@ export function* coordinate(
     for (const piece of saved.actions) for (const a of piece) actionsTaken.push(a);
     for (const piece of recordsOf(saved.current, width)) current.append(piece, 0, piece.length / width);
     for (const piece of recordsOf(saved.next, width)) next.append(piece, 0, piece.length / width);
+    let visitedEntries = 0;
     for (const piece of recordsOf(saved.visited, options.exact ? width : 2)) {
+      visitedEntries += piece.length / (options.exact ? width : 2);
       const reports = (yield {
         phase: "restore",
         tasks: Array.from({ length: workers }, () => ({ visited: piece })),
       }) as readonly InsertReport[];
       shards = reports.map((r) => r.shard);
       shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+      heartbeat();
     }
+    // Nothing restored is believed before it agrees with itself and with the model.
+    checkRestored(instance, {
+      distinct,
+      depth,
+      currentFirstId,
+      nextFirstId,
+      current: current.length,
+      next: next.length,
+      visited: visitedEntries,
+      fired: saved.fired.length,
+      findings: saved.findings.length,
+      expectedFindings: findings.length,
+      parents,
+      actionsTaken,
+      reader: shardReader(),
+      found: findings,
+    });
   } else {
     // Level 0: the initial states, routed to their shards as if a virtual root had produced them.
     const inboxes = Array.from({ length: workers }, () => new GrowableUint32Array(64, { shared }));
@@ -364,6 +404,7 @@ export function* coordinate(
           ...(shards && atDepthLimit ? { shards } : {}),
         })),
       }) as readonly ExpandReport[];
+      heartbeat();
       for (const r of expandReports) {
         transitions += r.transitions;
         r.fired.forEach((n, a) => fired[a]! += n);
@@ -454,6 +495,7 @@ export function* coordinate(
   next.dispose();
   if (spillDir) Deno.removeSync(spillDir, { recursive: true });
   peakMemory = Math.max(peakMemory, sampleMemory());
+  searchDone();
   return {
     distinctStates: distinct,
     transitions,
@@ -472,6 +514,23 @@ export function* coordinate(
     workers,
     ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
   };
+}
+
+/**
+ * A fresh folder for a run's spilled levels, inside `parent` (created when first needed; default the
+ * system's temporary folder). A folder that cannot be made is bad input naming it.
+ */
+function makeSpillDir(parent: string | undefined): string {
+  try {
+    if (parent !== undefined) Deno.mkdirSync(parent, { recursive: true });
+    return Deno.makeTempDirSync({
+      prefix: "hvcheck-spill-",
+      ...(parent !== undefined ? { dir: parent } : {}),
+    });
+  } catch (error) {
+    throw fileProblem(error, `Could not create a spill folder in ${parent ?? "the temporary folder"}`) ??
+      error;
+  }
 }
 
 /** Every shard's entries, a piece at a time. */
