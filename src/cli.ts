@@ -118,9 +118,9 @@ export async function main(args: readonly string[], io: Io = stdio): Promise<num
   const debug = args.includes("--debug");
   try {
     return await dispatch(args, io);
-  } catch (error) {
-    const problem = fileProblem(error);
-    if (problem) error = problem; // a file system problem (full disk, read-only folder...): bad input
+  } catch (thrown) {
+    // A file system problem (a full disk, a read-only folder) is bad input too.
+    const error = fileProblem(thrown) ?? thrown;
     if (error instanceof InputError) {
       io.err(`hvcheck: ${error.message}`);
       if (debug) io.err(String((error.cause as Error)?.stack ?? error.stack));
