@@ -195,11 +195,24 @@ export class FrontierStore {
     if (chunk.path !== undefined) Deno.removeSync(chunk.path);
   }
 
-  /** Every state not yet released, a chunk at a time (for checkpoints). */
+  /**
+   * Every state not yet released, a chunk at a time (for checkpoints). A spilled chunk is read into a
+   * pooled chunk, valid until the next piece is asked for: a checkpoint at the edge of the memory
+   * budget must not allocate a chunk per spilled chunk.
+   */
   *pieces(): Generator<Uint32Array> {
     for (const chunk of this.#chunks) {
-      const data = chunk.data ?? new Uint32Array(unzlibSync(Deno.readFileSync(chunk.path!)).buffer);
-      yield data.subarray(0, chunk.words);
+      if (chunk.data !== undefined) {
+        yield chunk.data.subarray(0, chunk.words);
+        continue;
+      }
+      const data = this.#pool.take();
+      try {
+        unzlibSync(Deno.readFileSync(chunk.path!), { out: new Uint8Array(data.buffer, 0, chunk.words * 4) });
+        yield data.subarray(0, chunk.words);
+      } finally {
+        this.#pool.give(data);
+      }
     }
   }
 

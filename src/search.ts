@@ -161,6 +161,12 @@ function sampleMemory(): number {
   return Deno.memoryUsage().rss;
 }
 
+/**
+ * A budget must hold this many states at once (a level chunk of each level, the successor batches,
+ * the scratch of a merge): fewer, and the run is refused before it allocates anything.
+ */
+const MIN_STATES_IN_BUDGET = 256;
+
 /** States expanded per phase: bounds the successor batches whatever the level's size. */
 const SEGMENT_STATES = 1 << 16;
 
@@ -209,8 +215,21 @@ export function* coordinate(
   let lastCheckpoint = started;
   let checkpointPath: string | undefined;
   let spillDir: string | undefined;
-  // Level chunks are the segments: a level is expanded a chunk at a time.
-  const pool = new ChunkPool(width, options.segmentStates ?? SEGMENT_STATES, { shared });
+  // Level chunks are the segments: a level is expanded a chunk at a time. A chunk takes at most a
+  // fortieth of the budget (an eighth of a level's memory share), so wide states make short segments.
+  const stateBytes = 4 * width;
+  if (stateBytes * MIN_STATES_IN_BUDGET > budget) {
+    throw new InputError(
+      `A state of model ${instance.name} takes ${stateBytes} bytes (${width} words), and the memory budget of ` +
+        `${budget} bytes cannot hold the ${MIN_STATES_IN_BUDGET} states a search keeps at once; give a ` +
+        `larger --memory or make the state smaller.`,
+    );
+  }
+  const chunkStates = Math.max(
+    1,
+    Math.min(options.segmentStates ?? SEGMENT_STATES, Math.floor(budget / 40 / stateBytes)),
+  );
+  const pool = new ChunkPool(width, chunkStates, { shared });
   const newStore = () =>
     new FrontierStore(pool, {
       // The frontier keeps a fifth of the budget in memory; the rest of a level spills to disk.
@@ -446,8 +465,14 @@ export function* coordinate(
       // tables grow by half in place (one at a time: an eighth of the set is room for 16 of the 64),
       // a chunk of each per-state array and a level chunk; and this segment's new states, which the
       // merge still to run appends (W words, a parent id and an action index each).
+      // And a checkpoint written at the stop: its compressed streams (parents, actions, levels) leave up
+      // to about their input's size in buffers the garbage collector has not reclaimed yet (measured on
+      // page_ownership N=11 at a 160 MiB budget: 16 MiB for 19 MiB of input).
+      const checkpointReserve = options.checkpointDir === undefined
+        ? 0
+        : 4 * (parents.length + actionsTaken.length) + 4 * width * (current.length + next.length);
       const growth = shardBytes / 8 + parents.chunkBytes + actionsTaken.chunkBytes + pool.chunkWords * 4 +
-        pendingStates * (4 * width + 8);
+        pendingStates * (4 * width + 8) + checkpointReserve;
       if (memory + growth > budget) {
         limit = "memory";
         checkpoint();
