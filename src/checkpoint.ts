@@ -3,8 +3,9 @@
  * `--resume`.
  *
  * A checkpoint is a directory `checkpoint-<n>` inside the checkpoint folder: `meta.json` (model,
- * parameters, a hash of the model's code, settings, counters, findings, and a fingerprint of every
- * data file) and zlib-compressed data files (parent ids, action indices, the visited states, the rest
+ * parameters, a hash of the model's code, settings, counters, findings, a fingerprint of every data
+ * file, and a digest of all of that: a resume believes nothing that the digest does not cover, so one
+ * changed digit in a counter or an erased finding is a corrupt checkpoint) and zlib-compressed data files (parent ids, action indices, the visited states, the rest
  * of the current level, the next level so far). It is written under a temporary name, renamed into
  * place, and only then named in the folder's `latest` file (itself replaced atomically); older
  * checkpoints are removed last. A crash at any moment leaves `latest` naming a complete checkpoint.
@@ -22,12 +23,14 @@
 import { Unzlib, Zlib } from "npm:fflate@0.8.2";
 import type { Value } from "./domain.ts";
 import { InputError } from "./errors.ts";
+import { fileProblem } from "./file_errors.ts";
 import { fingerprint } from "./fingerprint.ts";
+import { heartbeat } from "./heartbeat.ts";
 import type { Finding } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import { writeFileAtomicSync } from "./write_atomic.ts";
 
-const FORMAT = "hvcheck-checkpoint-3";
+const FORMAT = "hvcheck-checkpoint-4";
 
 /** One of a checkpoint's arrays of 32-bit words, as pieces in order. */
 export type WordStream = Iterable<Uint32Array>;
@@ -81,7 +84,8 @@ export function identityOf(instance: ModelInstance, exact: boolean): CheckpointI
   return { model: instance.name, params: instance.params, source: hashText(code), exact };
 }
 
-function hashText(text: string): string {
+/** The 64-bit fingerprint of a text, in hex (the checkpoint's digest of its metadata). */
+export function hashText(text: string): string {
   const bytes = new TextEncoder().encode(text);
   const words = new Uint32Array(Math.ceil(bytes.length / 4) + 1);
   new Uint8Array(words.buffer).set(bytes);
@@ -139,23 +143,58 @@ class WordHasher {
 
 const files = ["parents", "actions", "visited", "current", "next"] as const;
 
+/** A data file's length, fingerprint, and whether it is stored raw rather than zlib-compressed. */
+interface FileSum {
+  readonly words: number;
+  readonly hash: string;
+  readonly raw?: boolean;
+}
+
 /**
- * Compresses a stream of words into `path`, a piece at a time, at zlib `level` (0 stores); returns
- * its length and fingerprint.
+ * Writes a stream of words into `path`, a piece at a time: zlib-compressed, or raw (the fingerprint
+ * covers it either way). Raw writes the pieces as they are: a stored zlib stream would copy every
+ * byte into new buffers, and a run stopped at its memory budget writes its checkpoint at the edge
+ * of that budget (copies of the visited set took its resident memory 55 MiB past a 160 MiB budget).
  */
-function writeWords(path: string, pieces: WordStream, level: 0 | 1): { words: number; hash: string } {
+function writeWords(path: string, pieces: WordStream, raw: boolean): FileSum {
   const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+  const write = (bytes: Uint8Array) => {
+    for (let at = 0; at < bytes.length;) at += file.writeSync(bytes.subarray(at));
+  };
   try {
     const hasher = new WordHasher();
-    const zlib = new Zlib({ level }, (chunk) => {
-      for (let at = 0; at < chunk.length;) at += file.writeSync(chunk.subarray(at));
-    });
+    const zlib = raw ? undefined : new Zlib({ level: 1 }, write);
     for (const piece of pieces) {
       hasher.push(piece);
-      zlib.push(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength));
+      const bytes = new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
+      if (zlib) zlib.push(bytes);
+      else write(bytes);
+      heartbeat();
     }
-    zlib.push(new Uint8Array(0), true);
-    return { words: hasher.words, hash: hasher.digest() };
+    zlib?.push(new Uint8Array(0), true);
+    return { words: hasher.words, hash: hasher.digest(), ...(raw ? { raw } : {}) };
+  } finally {
+    file.close();
+  }
+}
+
+/** The words of a raw data file, a piece at a time. */
+function* readRawWords(path: string): Generator<Uint32Array> {
+  const file = Deno.openSync(path);
+  try {
+    const input = new Uint8Array(1 << 22);
+    let carry = new Uint8Array(0);
+    for (;;) {
+      const n = file.readSync(input);
+      if (n === null) break;
+      const bytes = new Uint8Array(carry.length + n);
+      bytes.set(carry);
+      bytes.set(input.subarray(0, n), carry.length);
+      const whole = bytes.length - (bytes.length % 4);
+      carry = bytes.slice(whole);
+      if (whole > 0) yield new Uint32Array(bytes.buffer, 0, whole / 4);
+    }
+    if (carry.length > 0) throw new Error("it does not hold whole words");
   } finally {
     file.close();
   }
@@ -208,30 +247,139 @@ export function* recordsOf(stream: WordStream, words: number): Generator<Uint32A
   if (carry.length > 0) throw new InputError(`A checkpoint array ends in the middle of a record.`);
 }
 
-/** Writes a checkpoint into `dir`; returns the checkpoint's path. */
-export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state: SearchState): string {
-  Deno.mkdirSync(dir, { recursive: true });
-  const existing = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^checkpoint-\d+$/.test(n));
-  const sequence = Math.max(0, ...existing.map((n) => Number(n.slice("checkpoint-".length)))) + 1;
-  const partial = `${dir}/.partial-${Deno.pid}-${sequence}`;
-  const name = `checkpoint-${sequence}`;
-  Deno.mkdirSync(partial, { recursive: true });
-  const sums: Record<string, { words: number; hash: string }> = {};
-  for (const file of files) {
-    // Fingerprints are uniformly random: deflate cannot shrink them, and at level 1 it spent 8 s on
-    // 128 MiB of them, so they are stored (still in a zlib stream, with its checksum).
-    const level = file === "visited" && !identity.exact ? 0 : 1;
-    sums[file] = writeWords(`${partial}/${file}.z`, state[file], level);
+/**
+ * The default checkpoint folder of a model instance: one per model, parameters and mode, so that runs
+ * of one model with other parameters never replace each other's checkpoints.
+ */
+export function defaultCheckpointDir(identity: CheckpointIdentity, root = "out/checkpoints"): string {
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9_.=+-]/g, "_");
+  const params = Object.entries(identity.params).map(([k, v]) => `${k}=${String(v)}`).join(",");
+  let name = safe(params || "defaults") + (identity.exact ? "-exact" : "");
+  if (name.length > 100 || name.startsWith(".")) name = `params-${hashText(params).slice(0, 12)}`;
+  return `${root}/${safe(identity.model).replace(/^\.+/, "_")}/${name}`;
+}
+
+/** Leftovers of a run killed while it wrote a checkpoint into `dir`: partial checkpoints, temporary files. */
+function leftovers(dir: string): string[] {
+  let names: string[];
+  try {
+    names = [...Deno.readDirSync(dir)].map((e) => e.name);
+  } catch {
+    return [];
   }
-  const { parents: _p, actions: _a, visited: _v, current: _c, next: _n, ...counters } = state;
-  Deno.writeTextFileSync(
-    `${partial}/meta.json`,
-    JSON.stringify({ format: FORMAT, identity, counters, files: sums }, null, 1),
+  return names.filter((n) =>
+    (n.startsWith(".partial-") && !n.startsWith(`.partial-${Deno.pid}-`)) ||
+    (n.startsWith("latest.tmp-") && !n.startsWith(`latest.tmp-${Deno.pid}-`))
   );
-  Deno.renameSync(partial, `${dir}/${name}`);
-  writeFileAtomicSync(`${dir}/latest`, `${name}\n`);
-  for (const old of existing) Deno.removeSync(`${dir}/${old}`, { recursive: true });
-  return `${dir}/${name}`;
+}
+
+/**
+ * Prepares the checkpoint folder of a run: removes what a killed run left there, and refuses a folder
+ * whose checkpoint is of another model, parameters or mode (writing there would replace it).
+ */
+export function prepareCheckpointDir(dir: string, identity: CheckpointIdentity): void {
+  for (const name of leftovers(dir)) {
+    try {
+      Deno.removeSync(`${dir}/${name}`, { recursive: true });
+    } catch {
+      // removed by another run at the same moment, or not ours to remove: left as it is
+    }
+  }
+  let latest: string;
+  try {
+    latest = Deno.readTextFileSync(`${dir}/latest`).trim();
+  } catch {
+    return; // no checkpoint there yet
+  }
+  let saved: CheckpointIdentity | undefined;
+  try {
+    saved = JSON.parse(Deno.readTextFileSync(`${dir}/${latest}/meta.json`)).identity;
+  } catch {
+    return; // a damaged checkpoint: the next one replaces it
+  }
+  if (
+    saved &&
+    (saved.model !== identity.model || JSON.stringify(saved.params) !== JSON.stringify(identity.params) ||
+      saved.exact !== identity.exact)
+  ) {
+    throw new InputError(
+      `Checkpoint folder ${dir} holds a checkpoint of ${describeIdentity(saved)}, and this run is of ${
+        describeIdentity(identity)
+      }: its checkpoints would replace that one. Choose another --checkpoint folder.`,
+    );
+  }
+}
+
+/** Writes a checkpoint into `dir`; returns the checkpoint's path. A failure leaves the previous one. */
+export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state: SearchState): string {
+  let partial: string | undefined;
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    const existing = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^checkpoint-\d+$/.test(n));
+    const sequence = Math.max(0, ...existing.map((n) => Number(n.slice("checkpoint-".length)))) + 1;
+    partial = `${dir}/.partial-${Deno.pid}-${sequence}`;
+    const name = `checkpoint-${sequence}`;
+    Deno.mkdirSync(partial, { recursive: true });
+    const sums: Record<string, FileSum> = {};
+    for (const file of files) {
+      // Fingerprints are uniformly random: deflate cannot shrink them, and at level 1 it spent 8 s on
+      // 128 MiB of them, so they are stored raw.
+      sums[file] = writeWords(`${partial}/${file}.z`, state[file], file === "visited" && !identity.exact);
+    }
+    const { parents: _p, actions: _a, visited: _v, current: _c, next: _n, ...counters } = state;
+    const meta = { format: FORMAT, identity, counters, files: sums };
+    Deno.writeTextFileSync(
+      `${partial}/meta.json`,
+      JSON.stringify({ ...meta, digest: hashText(JSON.stringify(meta)) }, null, 1),
+    );
+    Deno.renameSync(partial, `${dir}/${name}`);
+    partial = undefined;
+    writeFileAtomicSync(`${dir}/latest`, `${name}\n`);
+    for (const old of existing) Deno.removeSync(`${dir}/${old}`, { recursive: true });
+    return `${dir}/${name}`;
+  } catch (error) {
+    if (partial !== undefined) {
+      try {
+        Deno.removeSync(partial, { recursive: true });
+      } catch {
+        // the folder itself is gone or read-only: the next run cleans it
+      }
+    }
+    throw fileProblem(error, `Could not write a checkpoint into ${dir}`) ?? error;
+  }
+}
+
+/** The shape of the counters a checkpoint restores (their values are checked against the data on resume). */
+function checkCounters(path: string, counters: unknown): void {
+  const c = counters as Record<string, unknown>;
+  const natural = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  const bad = (what: string) => new InputError(`Checkpoint ${path} is corrupt: ${what}.`);
+  if (typeof c !== "object" || c === null) throw bad("it has no counters");
+  for (const key of ["distinct", "transitions", "depth", "currentFirstId", "nextFirstId"]) {
+    if (!natural(c[key])) throw bad(`counter ${key} is ${JSON.stringify(c[key])}`);
+  }
+  if (typeof c.seconds !== "number" || !(c.seconds >= 0)) {
+    throw bad(`seconds is ${JSON.stringify(c.seconds)}`);
+  }
+  if (
+    (c.currentFirstId as number) > (c.nextFirstId as number) ||
+    (c.nextFirstId as number) > (c.distinct as number)
+  ) {
+    throw bad("its level boundaries are out of order");
+  }
+  if (!Array.isArray(c.fired) || !c.fired.every(natural)) throw bad("its action counts are malformed");
+  if (!Array.isArray(c.findings)) throw bad("its findings are malformed");
+  c.findings.forEach((f: unknown, i: number) => {
+    if (f === null) return;
+    const finding = f as Record<string, unknown>;
+    if (
+      typeof f !== "object" || finding.property !== i || !natural(finding.parent) ||
+      !natural(finding.action) ||
+      !natural(finding.length)
+    ) {
+      throw bad(`finding #${i} is malformed (${JSON.stringify(f)})`);
+    }
+  });
 }
 
 function describeIdentity(identity: CheckpointIdentity): string {
@@ -253,16 +401,26 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
     format: string;
     identity: CheckpointIdentity;
     counters: Omit<SearchState, (typeof files)[number]>;
-    files: Record<string, { words: number; hash: string }>;
+    files: Record<string, FileSum>;
+    digest?: unknown;
   };
   try {
     meta = JSON.parse(await Deno.readTextFile(`${path}/meta.json`));
   } catch (error) {
     throw new InputError(`Checkpoint ${path} is unreadable: ${(error as Error).message}`);
   }
-  if (meta.format !== FORMAT) {
-    throw new InputError(`Checkpoint ${path} has format ${meta.format}, not ${FORMAT}.`);
+  if (typeof meta !== "object" || meta === null || meta.format !== FORMAT) {
+    throw new InputError(`Checkpoint ${path} has format ${meta?.format}, not ${FORMAT}.`);
   }
+  // Everything below is believed only if the digest over all of it matches.
+  const { digest, ...covered } = meta;
+  if (digest !== hashText(JSON.stringify(covered))) {
+    throw new InputError(
+      `Checkpoint ${path} is corrupt: meta.json does not match its digest (a counter, a finding or a ` +
+        `file's fingerprint was changed after it was written).`,
+    );
+  }
+  checkCounters(path, meta.counters);
   const saved = meta.identity;
   if (saved.model !== identity.model || JSON.stringify(saved.params) !== JSON.stringify(identity.params)) {
     throw new InputError(
@@ -304,9 +462,10 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
         if (hasher.words !== expected.words || hasher.digest() !== expected.hash) throw corrupt();
       })();
     // First pass: refuse a corrupt file before anything is restored from it.
-    for (const _ of check(readWords(at))) { /* only the fingerprint */ }
+    const read = expected.raw === true ? readRawWords : readWords;
+    for (const _ of check(read(at))) { /* only the fingerprint */ }
     // Second pass, while the search restores: checked again, in case the file changed in between.
-    streams[file] = { [Symbol.iterator]: () => check(readWords(at)) };
+    streams[file] = { [Symbol.iterator]: () => check(read(at)) };
   }
   return { ...meta.counters, ...(streams as Record<(typeof files)[number], WordStream>) };
 }

@@ -90,9 +90,18 @@ Deno.test("a checkpoint resumes with its own model, parameters and settings only
   const latest = (await Deno.readTextFile(`${dir}/latest`)).trim();
   const visitedFile = `${dir}/${latest}/visited.z`;
   const original = await Deno.readFile(visitedFile);
-  const words = new Uint32Array(unzlibSync(original).buffer);
+  // Fingerprints are stored raw; the other files are zlib streams.
+  const words = new Uint32Array(original.slice().buffer);
   words[words.length >> 1]! ^= 1;
-  await Deno.writeFile(visitedFile, zlibSync(new Uint8Array(words.buffer)));
+  await Deno.writeFile(visitedFile, new Uint8Array(words.buffer));
+  await refuse(identityOf(instance, false), /visited.z is corrupt/);
+  const parentsFile = `${dir}/${latest}/parents.z`;
+  const parents = await Deno.readFile(parentsFile);
+  const parentWords = new Uint32Array(unzlibSync(parents).buffer);
+  parentWords[parentWords.length >> 1]! ^= 1;
+  await Deno.writeFile(parentsFile, zlibSync(new Uint8Array(parentWords.buffer)));
+  await refuse(identityOf(instance, false), /parents.z is corrupt/);
+  await Deno.writeFile(parentsFile, parents);
   await refuse(identityOf(instance, false), /visited.z is corrupt/);
   await Deno.writeFile(visitedFile, original);
   await readCheckpoint(dir, identityOf(instance, false));

@@ -65,10 +65,21 @@ export class ChunkedArray {
 
   /** The elements as 32-bit words, a chunk at a time (for writing to a checkpoint). */
   *pieces(): Generator<Uint32Array> {
+    // Narrow chunks are widened through one small buffer, valid until the next piece: a checkpoint at
+    // the edge of the memory budget must not copy the whole array.
+    const wide = new Uint32Array(1 << 16);
     for (let c = 0; c < this.#chunks.length; c++) {
       const used = Math.min(CHUNK, this.#length - c * CHUNK);
       const chunk = this.#chunks[c]!.subarray(0, used);
-      yield chunk instanceof Uint32Array ? chunk : Uint32Array.from(chunk);
+      if (chunk instanceof Uint32Array) {
+        yield chunk;
+        continue;
+      }
+      for (let at = 0; at < used; at += wide.length) {
+        const part = chunk.subarray(at, Math.min(used, at + wide.length));
+        wide.set(part);
+        yield wide.subarray(0, part.length);
+      }
     }
   }
 }

@@ -10,7 +10,7 @@
 import { gates as allGates } from "../checks/mod.ts";
 import { models } from "../models/mod.ts";
 import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
-import { identityOf, readCheckpoint } from "./checkpoint.ts";
+import { defaultCheckpointDir, identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
 import {
   closest,
@@ -39,6 +39,9 @@ import {
 } from "./report.ts";
 import type { Progress, SearchOptions } from "./search.ts";
 import { replaceTraces } from "./trace_folder.ts";
+import { fileProblem } from "./file_errors.ts";
+import { memoryBudget } from "./memory_budget.ts";
+import { runModelCommand } from "./sandbox.ts";
 import { withFailureTrace } from "./trace_files.ts";
 import { fromItfParams, parseItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
@@ -74,30 +77,6 @@ function positiveNumber(name: string, text: string | undefined): number | undefi
   return n;
 }
 
-/** Most of the machine's available memory: the default budget. */
-function defaultMemoryBudget(): number {
-  try {
-    return Math.floor(Deno.systemMemoryInfo().available * 0.85);
-  } catch {
-    return Infinity; // no permission to read it: no budget
-  }
-}
-
-/** Parses 512M, 4G, 2.5GiB or a number of bytes. */
-function parseSize(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
-  if (!match) throw new InputError(`--${name} expects a size such as 512M or 8G but got "${text}".`);
-  const unit = {
-    "": 1,
-    k: 2 ** 10,
-    m: 2 ** 20,
-    g: 2 ** 30,
-    t: 2 ** 40,
-  }[match[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
-  return Math.floor(Number(match[1]) * unit);
-}
-
 /** --workers N, or the number of cores. */
 function workerCount(text: string | undefined): number {
   if (text === undefined) return Math.max(1, navigator.hardwareConcurrency || 1);
@@ -119,7 +98,9 @@ export async function main(args: readonly string[], io: Io = stdio): Promise<num
   const debug = args.includes("--debug");
   try {
     return await dispatch(args, io);
-  } catch (error) {
+  } catch (thrown) {
+    // A file system problem (a full disk, a read-only folder) is bad input too.
+    const error = fileProblem(thrown) ?? thrown;
     const denied = permissionProblem(error, args);
     if (denied) {
       io.err(`hvcheck: ${denied}`);
@@ -203,12 +184,14 @@ async function dispatch(args: readonly string[], io: Io): Promise<number> {
     io.out(commandUsage(spec));
     return EXIT.ok;
   }
+  if (command === "explore") {
+    // A model file runs in a least-privilege child process (src/sandbox.ts), or here.
+    return await runModelCommand("explore", rest, (here) => commandExplore(parseCommandArgs(spec, here), io));
+  }
   const parsed = parseCommandArgs(spec, rest);
   switch (command) {
     case "check":
       return await commandCheck(parsed, io);
-    case "explore":
-      return await commandExplore(parsed, io);
     case "replay":
       return await commandReplay(parsed, io);
     default:
@@ -364,7 +347,8 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
   const maxDepthText = stringOf(parsed, "max-depth");
   const maxDepth = maxDepthText === "0" ? 0 : positiveInt("max-depth", maxDepthText);
   const timeLimitSeconds = positiveNumber("time-limit", stringOf(parsed, "time-limit"));
-  const memoryBytes = parseSize("memory", stringOf(parsed, "memory"));
+  const memoryText = stringOf(parsed, "memory");
+  const memoryBytes = memoryText === undefined ? undefined : memoryBudget(memoryText);
   const onProgress = progressReporter(wantsProgress(flagOf(parsed, "progress")), io);
   const exact = flagOf(parsed, "exact");
   const stopOnViolation = flagOf(parsed, "stop-on-violation");
@@ -381,7 +365,9 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
   const spillDir = stringOf(parsed, "spill-dir") ?? `${out}/spill`;
   const resumeDir = stringOf(parsed, "resume");
   // A resumed run keeps writing checkpoints where it resumed from, unless told otherwise.
-  const checkpointDir = stringOf(parsed, "checkpoint") ?? resumeDir ?? `${out}/checkpoints/${instance.name}`;
+  // The default folder is per parameters, so runs of one model with other parameters keep theirs.
+  const checkpointDir = stringOf(parsed, "checkpoint") ?? resumeDir ??
+    defaultCheckpointDir(identityOf(instance, exact), `${out}/checkpoints`);
   const resume = resumeDir === undefined
     ? undefined
     : await readCheckpoint(resumeDir, identityOf(instance, exact));
@@ -397,7 +383,7 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
     result = await checkInstanceParallel(instance, ref, workers, {
       exact,
       stopOnViolation,
-      memoryBytes: memoryBytes ?? defaultMemoryBudget(),
+      memoryBytes: memoryBytes ?? memoryBudget(undefined),
       spillDir,
       checkpointDir,
       ...(checkpointEverySeconds !== undefined ? { checkpointEverySeconds } : {}),

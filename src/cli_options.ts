@@ -98,7 +98,8 @@ export const commands: readonly CommandSpec[] = [
       checkpoint: {
         type: "string",
         value: "DIR",
-        help: "write checkpoints there (default OUT/checkpoints/<model>) every --checkpoint-every seconds, " +
+        help:
+          "write checkpoints there (default OUT/checkpoints/<model>/<params>) every --checkpoint-every seconds, " +
           "on a memory stop and on Ctrl-C",
       },
       "checkpoint-every": { type: "string", value: "S", help: "seconds between checkpoints (default 300)" },
@@ -108,6 +109,24 @@ export const commands: readonly CommandSpec[] = [
         help: "continue from the latest checkpoint in DIR (same model, parameters, --exact)",
       },
       "spill-dir": { type: "string", value: "DIR", help: "where spilled levels go (default OUT/spill)" },
+      "trust-model": {
+        type: "boolean",
+        help: "run a model file with hvcheck's own permissions (default: it may only read its own folder " +
+          "and write the output folders; no network, processes or environment)",
+      },
+      "allow-model-read": {
+        type: "string",
+        multiple: true,
+        value: "DIR",
+        help: "let a model file read DIR too (repeatable)",
+      },
+      "allow-model-write": {
+        type: "string",
+        multiple: true,
+        value: "DIR",
+        help: "let a model file write DIR too (repeatable)",
+      },
+      "no-check": { type: "boolean", help: "do not type-check a model file before running it" },
       json: { type: "boolean", help: "print one JSON object" },
     },
   },

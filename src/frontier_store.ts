@@ -17,6 +17,7 @@
 // Inline rather than through an import map, so mod.ts also works when imported from another project.
 // deno-lint-ignore no-import-prefix
 import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
+import { fileProblem } from "./file_errors.ts";
 import type { Records } from "./level_worker.ts";
 
 let nextStoreId = 0;
@@ -144,7 +145,17 @@ export class FrontierStore {
     const data = chunk.data!;
     const compressed = zlibSync(new Uint8Array(data.buffer, 0, chunk.words * 4), { level: 1 });
     const path = `${this.#spillDir()}/level-${this.#id}-chunk-${this.#spills++}.z`;
-    Deno.writeFileSync(path, compressed);
+    try {
+      Deno.writeFileSync(path, compressed);
+    } catch (error) {
+      try {
+        Deno.removeSync(path);
+      } catch {
+        // never created
+      }
+      // A full disk or a read-only folder: the run cannot go on, and the user can fix it.
+      throw fileProblem(error, `Could not spill a level to ${path} (choose another --spill-dir)`) ?? error;
+    }
     chunk.path = path;
     chunk.spilledBytes = compressed.byteLength;
     chunk.data = undefined;
@@ -184,11 +195,24 @@ export class FrontierStore {
     if (chunk.path !== undefined) Deno.removeSync(chunk.path);
   }
 
-  /** Every state not yet released, a chunk at a time (for checkpoints). */
+  /**
+   * Every state not yet released, a chunk at a time (for checkpoints). A spilled chunk is read into a
+   * pooled chunk, valid until the next piece is asked for: a checkpoint at the edge of the memory
+   * budget must not allocate a chunk per spilled chunk.
+   */
   *pieces(): Generator<Uint32Array> {
     for (const chunk of this.#chunks) {
-      const data = chunk.data ?? new Uint32Array(unzlibSync(Deno.readFileSync(chunk.path!)).buffer);
-      yield data.subarray(0, chunk.words);
+      if (chunk.data !== undefined) {
+        yield chunk.data.subarray(0, chunk.words);
+        continue;
+      }
+      const data = this.#pool.take();
+      try {
+        unzlibSync(Deno.readFileSync(chunk.path!), { out: new Uint8Array(data.buffer, 0, chunk.words * 4) });
+        yield data.subarray(0, chunk.words);
+      } finally {
+        this.#pool.give(data);
+      }
     }
   }
 

@@ -9,6 +9,15 @@ import type { Model } from "./model.ts";
 import { isModel, type ModelRef } from "./model_ref.ts";
 
 /**
+ * How long a model file may take to load. A top-level await that never resolves would otherwise hang
+ * the run, or end it with Deno's own error and exit code 1, which means "violated".
+ */
+export const LOAD_TIMEOUT_SECONDS = 10;
+
+/** Deno's wording of a refused permission, and the flag it suggests (which is not hvcheck's). */
+const REFUSED = /^Requires (\w+) access to (.*?)(?:, run again with the --allow-\w+ flag)?$/;
+
+/**
  * Resolves `name`: a registered model, or a path ending in `.ts`/`.js` whose default export (or
  * export named `model`) is a model built with defineModel.
  */
@@ -27,11 +36,31 @@ export async function loadModel(
   }
   let module: Record<string, unknown>;
   const url = new URL(name, `file://${Deno.cwd()}/`).href;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    module = await import(url);
+    module = await Promise.race([
+      import(url),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new LoadTimeout()), LOAD_TIMEOUT_SECONDS * 1000);
+      }),
+    ]);
   } catch (error) {
-    const message = (error as Error)?.message ?? String(error);
-    throw new InputError(`Could not load model file ${name}: ${message.split("\n")[0]}`, { cause: error });
+    if (error instanceof LoadTimeout) {
+      throw new InputError(
+        `Model file ${name} did not finish loading within ${LOAD_TIMEOUT_SECONDS} s: a top-level await ` +
+          `in it (or in a module it imports) never resolves.`,
+      );
+    }
+    const message = ((error as Error)?.message ?? String(error)).split("\n")[0]!;
+    const refused = REFUSED.exec(message);
+    throw new InputError(
+      refused
+        ? `Model file ${name} needs ${refused[1]} access to ${refused[2]}, which it was not granted.`
+        : `Could not load model file ${name}: ${message}`,
+      { cause: error },
+    );
+  } finally {
+    clearTimeout(timer);
   }
   const exportName = module.default !== undefined ? "default" : "model";
   const candidate = module[exportName];
@@ -42,3 +71,5 @@ export async function loadModel(
   }
   return { model: candidate, ref: { module: url, exportName } };
 }
+
+class LoadTimeout extends Error {}

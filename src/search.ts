@@ -40,7 +40,17 @@ import {
   type Run,
   type SampleBatch,
 } from "./level_worker.ts";
-import { identityOf, recordsOf, type SearchState, writeCheckpoint } from "./checkpoint.ts";
+import {
+  identityOf,
+  prepareCheckpointDir,
+  recordsOf,
+  type SearchState,
+  writeCheckpoint,
+} from "./checkpoint.ts";
+import { InputError } from "./errors.ts";
+import { fileProblem } from "./file_errors.ts";
+import { heartbeat, searchDone } from "./heartbeat.ts";
+import { checkRestored } from "./restored_search.ts";
 import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
 import { createView } from "./state_view.ts";
@@ -87,6 +97,8 @@ export interface SearchOptions extends SearchLimits {
   readonly resume?: SearchState;
   /** Polled between segments: true stops the run with a checkpoint (SIGINT). */
   readonly interrupted?: () => boolean;
+  /** Told of problems the run continues through, such as a periodic checkpoint that failed. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A snapshot of a running search. */
@@ -179,6 +191,12 @@ function sampleMemory(): number {
   return Deno.memoryUsage().rss;
 }
 
+/**
+ * A budget must hold this many states at once (a level chunk of each level, the successor batches,
+ * the scratch of a merge): fewer, and the run is refused before it allocates anything.
+ */
+const MIN_STATES_IN_BUDGET = 256;
+
 /** States expanded per phase: bounds the successor batches whatever the level's size. */
 const SEGMENT_STATES = 1 << 16;
 
@@ -200,6 +218,7 @@ export function* coordinate(
   trail: Trail = {},
 ): Generator<PhaseRequest, SearchOutcome, PhaseReply> {
   const started = performance.now();
+  heartbeat();
   const width = instance.words;
   const properties = instance.properties;
   const deadlockIndex = instance.deadlock ? properties.length : -1;
@@ -229,18 +248,27 @@ export function* coordinate(
   let lastCheckpoint = started;
   let checkpointPath: string | undefined;
   let spillDir: string | undefined;
-  // Level chunks are the segments: a level is expanded a chunk at a time.
-  const pool = new ChunkPool(width, options.segmentStates ?? SEGMENT_STATES, { shared });
+  // Level chunks are the segments: a level is expanded a chunk at a time. A chunk takes at most a
+  // fortieth of the budget (an eighth of a level's memory share), so wide states make short segments.
+  const stateBytes = 4 * width;
+  if (stateBytes * MIN_STATES_IN_BUDGET > budget) {
+    throw new InputError(
+      `A state of model ${instance.name} takes ${stateBytes} bytes (${width} words), and the memory budget of ` +
+        `${budget} bytes cannot hold the ${MIN_STATES_IN_BUDGET} states a search keeps at once; give a ` +
+        `larger --memory or make the state smaller.`,
+    );
+  }
+  const chunkStates = Math.max(
+    1,
+    Math.min(options.segmentStates ?? SEGMENT_STATES, Math.floor(budget / 40 / stateBytes)),
+  );
+  const pool = new ChunkPool(width, chunkStates, { shared });
   const newStore = () =>
     new FrontierStore(pool, {
       // The frontier keeps a fifth of the budget in memory; the rest of a level spills to disk.
       memoryLimit: options.frontierMemoryBytes ??
         (Number.isFinite(budget) ? Math.max(1 << 20, budget / 5) : Infinity),
-      spillDir: () =>
-        spillDir ??= Deno.makeTempDirSync({
-          prefix: "hvcheck-spill-",
-          ...(options.spillDir !== undefined ? { dir: options.spillDir } : {}),
-        }),
+      spillDir: () => spillDir ??= makeSpillDir(options.spillDir),
     });
 
   const undecided = (kind: string) =>
@@ -316,16 +344,27 @@ export function* coordinate(
     current: current.pieces(),
     next: next.pieces(),
   });
+  const identity = identityOf(instance, options.exact === true);
+  const warn = options.onWarning ?? ((message: string) => console.error(`hvcheck: warning: ${message}`));
+  /**
+   * Writes a checkpoint. One that fails (a full disk, a read-only folder) leaves the previous one in
+   * place, which stays the run's checkpoint; the run goes on, or stops as it was about to.
+   */
   const checkpoint = () => {
     if (options.checkpointDir === undefined) return;
     finishMerge();
-    checkpointPath = writeCheckpoint(
-      options.checkpointDir,
-      identityOf(instance, options.exact === true),
-      state(),
-    );
     lastCheckpoint = performance.now();
+    try {
+      checkpointPath = writeCheckpoint(options.checkpointDir, identity, state());
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      warn(
+        `${error.message} ` +
+          (checkpointPath ? `The previous checkpoint ${checkpointPath} is kept.` : `No checkpoint is kept.`),
+      );
+    }
   };
+  if (options.checkpointDir !== undefined) prepareCheckpointDir(options.checkpointDir, identity);
 
   if (options.resume) {
     // Continue where a checkpoint stopped: counters, findings, per-state arrays, shards, levels.
@@ -342,14 +381,34 @@ export function* coordinate(
     for (const piece of saved.actions) for (const a of piece) actionsTaken.push(a);
     for (const piece of recordsOf(saved.current, width)) current.append(piece, 0, piece.length / width);
     for (const piece of recordsOf(saved.next, width)) next.append(piece, 0, piece.length / width);
+    let visitedEntries = 0;
     for (const piece of recordsOf(saved.visited, options.exact ? width : 2)) {
+      visitedEntries += piece.length / (options.exact ? width : 2);
       const reports = (yield {
         phase: "restore",
         tasks: Array.from({ length: workers }, () => ({ visited: piece })),
       }) as readonly InsertReport[];
       shards = reports.map((r) => r.shard);
       shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+      heartbeat();
     }
+    // Nothing restored is believed before it agrees with itself and with the model.
+    checkRestored(instance, {
+      distinct,
+      depth,
+      currentFirstId,
+      nextFirstId,
+      current: current.length,
+      next: next.length,
+      visited: visitedEntries,
+      fired: saved.fired.length,
+      findings: saved.findings.length,
+      expectedFindings: findings.length,
+      parents,
+      actionsTaken,
+      reader: shardReader(),
+      found: findings,
+    });
   } else {
     // Level 0: the initial states, routed to their shards as if a virtual root had produced them.
     const inboxes = Array.from({ length: workers }, () => new GrowableUint32Array(64, { shared }));
@@ -405,6 +464,7 @@ export function* coordinate(
           ...(shards && atDepthLimit ? { shards } : {}),
         })),
       }) as readonly ExpandReport[];
+      heartbeat();
       for (const r of expandReports) {
         transitions += r.transitions;
         r.fired.forEach((n, a) => fired[a]! += n);
@@ -452,8 +512,14 @@ export function* coordinate(
       // tables grow by half in place (one at a time: an eighth of the set is room for 16 of the 64),
       // a chunk of each per-state array and a level chunk; and this segment's new states, which the
       // merge still to run appends (W words, a parent id and an action index each).
+      // And a checkpoint written at the stop: its compressed streams (parents, actions, levels) leave up
+      // to about their input's size in buffers the garbage collector has not reclaimed yet (measured on
+      // page_ownership N=11 at a 160 MiB budget: 16 MiB for 19 MiB of input).
+      const checkpointReserve = options.checkpointDir === undefined
+        ? 0
+        : 4 * (parents.length + actionsTaken.length) + 4 * width * (current.length + next.length);
       const growth = shardBytes / 8 + parents.chunkBytes + actionsTaken.chunkBytes + pool.chunkWords * 4 +
-        pendingStates * (4 * width + 8);
+        pendingStates * (4 * width + 8) + checkpointReserve;
       if (memory + growth > budget) {
         limit = "memory";
         checkpoint();
@@ -501,6 +567,7 @@ export function* coordinate(
   next.dispose();
   if (spillDir) Deno.removeSync(spillDir, { recursive: true });
   peakMemory = Math.max(peakMemory, sampleMemory());
+  searchDone();
   return {
     distinctStates: distinct,
     transitions,
@@ -519,6 +586,23 @@ export function* coordinate(
     workers,
     ...(checkpointPath ? { checkpoint: checkpointPath } : {}),
   };
+}
+
+/**
+ * A fresh folder for a run's spilled levels, inside `parent` (created when first needed; default the
+ * system's temporary folder). A folder that cannot be made is bad input naming it.
+ */
+function makeSpillDir(parent: string | undefined): string {
+  try {
+    if (parent !== undefined) Deno.mkdirSync(parent, { recursive: true });
+    return Deno.makeTempDirSync({
+      prefix: "hvcheck-spill-",
+      ...(parent !== undefined ? { dir: parent } : {}),
+    });
+  } catch (error) {
+    throw fileProblem(error, `Could not create a spill folder in ${parent ?? "the temporary folder"}`) ??
+      error;
+  }
 }
 
 /** Every shard's entries, a piece at a time. */

@@ -60,7 +60,8 @@ export function snapshotReader(snapshot: VisitedSnapshot): VisitedReader {
 
 /**
  * The entries of a snapshot, a piece at a time: fingerprint pairs for a fingerprint set, packed states
- * (`width` words each) for an exact one. Each piece is a fresh array of at most 2^16 entries.
+ * (`width` words each) for an exact one, at most 2^16 entries each. A piece is valid only until the next
+ * one is asked for: a checkpoint written at the edge of the memory budget must not copy the set.
  */
 export function* entryPieces(snapshot: VisitedSnapshot, width: number): Generator<Uint32Array> {
   const entryWords = snapshot.kind === "fingerprint" ? 2 : width;
@@ -73,14 +74,14 @@ export function* entryPieces(snapshot: VisitedSnapshot, width: number): Generato
         piece[filled++] = table[at]!;
         piece[filled++] = table[at + 1]!;
         if (filled === piece.length) {
-          yield piece.slice();
+          yield piece;
           filled = 0;
         }
       }
     }
   } else {
     for (let at = 0; at < snapshot.size * width; at += piece.length) {
-      yield snapshot.store.slice(at, Math.min(snapshot.size * width, at + piece.length));
+      yield snapshot.store.subarray(at, Math.min(snapshot.size * width, at + piece.length));
     }
   }
   if (filled > 0) yield piece.slice(0, filled);
