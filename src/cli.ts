@@ -130,6 +130,10 @@ export function permissionProblem(error: unknown, args: readonly string[]): stri
     if (e instanceof Deno.errors.NotCapable || sandbox) {
       const kind = sandbox?.[1] ?? "file";
       const path = sandbox?.[2] ?? "a path";
+      // In a model file's least-privilege child the parent says how to widen it (src/sandbox.ts).
+      if (args.includes("--sandboxed")) {
+        return `The model file needs ${kind} access to "${path}", which a least-privilege run does not grant.`;
+      }
       const out = optionValue(args, "--out");
       const widen = out && path.startsWith(out.replace(/\/+$/, "")) ? out : path;
       const flag = kind === "read" || kind === "write" ? `--allow-${kind}=${widen}` : `--allow-${kind}`;

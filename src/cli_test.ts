@@ -399,8 +399,18 @@ Deno.test("a permission problem is exit 2 naming the path and the flag that wide
       "fixed=false",
     ]]
   ) {
-    // What `deno task check -- --out DIR` runs.
-    const run = await deno(["run", "--allow-read=.", "--allow-write=out", "mod.ts", ...args, "--out", dir]);
+    // What `deno task check -- --out DIR` runs (explore also reads the machine's memory for its budget).
+    const sys = args[0] === "explore" ? ["--allow-sys=systemMemoryInfo"] : [];
+    const run = await deno([
+      "run",
+      "--allow-read=.",
+      "--allow-write=out",
+      ...sys,
+      "mod.ts",
+      ...args,
+      "--out",
+      dir,
+    ]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, new RegExp(`may not write ${dir}/traces/`));
     assert.match(run.stderr, new RegExp(`add --allow-write=${dir} to deno's flags`));

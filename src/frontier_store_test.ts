@@ -3,7 +3,8 @@ import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 
 /** A level's pieces as one array. */
 function all(store: FrontierStore): Uint32Array {
-  const pieces = [...store.pieces()];
+  // A piece is valid until the next one is asked for: copy each as it comes.
+  const pieces = Array.from(store.pieces(), (piece) => piece.slice());
   const out = new Uint32Array(pieces.reduce((sum, p) => sum + p.length, 0));
   let at = 0;
   for (const piece of pieces) {

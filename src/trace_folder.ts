@@ -8,6 +8,7 @@
  */
 
 import type { CheckResult, PropertyResult } from "./check.ts";
+import { fileProblem } from "./file_errors.ts";
 import { hasTraceFiles, writeTraceFiles } from "./trace_files.ts";
 
 /** Whether a property's trace is written to the folder: a counterexample or a witness. */
@@ -51,7 +52,13 @@ export async function replaceTraces(
   const folder = dir.replace(/\/+$/, "");
   const paths: Record<string, string> = Object.create(null); // a property may be named toString
   for (const p of properties) {
-    if (writesTrace(p)) paths[p.name] = await writeTraceFiles(folder, p);
+    if (!writesTrace(p)) continue;
+    try {
+      paths[p.name] = await writeTraceFiles(folder, p);
+    } catch (error) {
+      // A full disk or a read-only folder is the user's to fix: name the trace and the folder.
+      throw fileProblem(error, `Could not write the trace of ${p.name} into ${folder}`) ?? error;
+    }
   }
   for (const name of await hvcheckTraces(folder, model)) {
     if (Object.hasOwn(paths, name)) continue;
