@@ -43,7 +43,11 @@ interface Case {
   /** Files created in the case's folder first. */
   readonly files?: Readonly<Record<string, FileSpec>>;
   /** Prior runs of the command line (their exit code must be one of `code`). */
-  readonly setup?: readonly { readonly args: readonly string[]; readonly code: readonly number[] }[];
+  readonly setup?: readonly {
+    readonly args: readonly string[];
+    readonly code: readonly number[];
+    readonly signal?: Signal;
+  }[];
   /** Run after the files and setup, before the command: corrupt what the setup wrote. */
   readonly prepare?: (dir: string, env: Env) => Promise<void>;
   /** What the command must do: one outcome, or several acceptable ones (where the issue allows both). */
@@ -58,8 +62,17 @@ interface Case {
   readonly maxLines?: number;
   /** Seconds before the command is killed and the case fails (default 60). */
   readonly timeout?: number;
+  /** A signal sent to the command while it runs (Ctrl-C, or a kill). */
+  readonly signal?: Signal;
   /** Not a bad input: a run that must succeed, so that the cases around it test what they say. */
   readonly control?: boolean;
+}
+
+/** A signal sent `afterSeconds` after the run starts, or after the path `whenExists` appears. */
+interface Signal {
+  readonly signal: "SIGINT" | "SIGKILL";
+  readonly afterSeconds: number;
+  readonly whenExists?: string;
 }
 
 /** What `prepare` may use. */
@@ -1553,6 +1566,43 @@ add(
   }),
 );
 
+// --- Faults: a run killed while it writes checkpoints, and Ctrl-C in user code that never returns.
+add(
+  checkpointCase("a run killed while writing checkpoints resumes from a complete one", async () => {}, {
+    setup: [{
+      args: [
+        "explore",
+        ...gridArgs,
+        "--set",
+        "n=60",
+        "--checkpoint",
+        "out/ck",
+        "--checkpoint-every",
+        "0.001",
+      ],
+      code: [137],
+      signal: { signal: "SIGKILL", afterSeconds: 0.15, whenExists: "out/ck/latest" },
+    }],
+    args: ["explore", ...gridArgs, "--set", "n=60", "--resume", "out/ck"],
+    // (60 + 1)^2 states, as a run without a kill finds
+    expect: { code: 0, stdout: [/HOLDS/, /3,721 distinct states/] },
+  }),
+  modelCase(
+    "Ctrl-C stops a guard that loops forever",
+    sandbox,
+    modelWithAction(
+      `{ guard: (s) => { while (s.x >= 0) {} return true; }, effect: (s) => { s.flag = true; } }`,
+    ),
+    [/interrupt|Ctrl-C|SIGINT|stopped/i],
+    {
+      args: ["--workers", "1"],
+      signal: { signal: "SIGINT", afterSeconds: 2 },
+      expect: { code: 3, stderr: [/interrupt|Ctrl-C|SIGINT|stopped/i] },
+      timeout: 15,
+    },
+  ),
+);
+
 // --- Filesystem: the verdict is printed first, then a path problem is exit 2 (or 3) naming the path.
 const fs: Area = "sandbox/faults/checkpoints";
 const pathProblem = (path: string): Outcome[] => [
@@ -1716,7 +1766,7 @@ interface Ran {
   readonly timedOut: boolean;
 }
 
-async function run(dir: string, c: Pick<Case, "deno" | "args">, timeout: number): Promise<Ran> {
+async function run(dir: string, c: Pick<Case, "deno" | "args" | "signal">, timeout: number): Promise<Ran> {
   // setsid: the command gets its own process group, so a timeout ends it and anything it started.
   const command = new Deno.Command("setsid", {
     args: [Deno.execPath(), "run", ...(c.deno ?? ["-A"]), modTs, ...c.args],
@@ -1736,8 +1786,26 @@ async function run(dir: string, c: Pick<Case, "deno" | "args">, timeout: number)
       child.kill("SIGKILL");
     }
   }, timeout * 1000);
+  let done = false;
+  const signalled = c.signal && (async (s: Signal) => {
+    const started = performance.now();
+    while (s.whenExists && !done && performance.now() - started < timeout * 1000) {
+      if (await Deno.stat(`${dir}/${s.whenExists}`).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, s.afterSeconds * 1000));
+    if (done) return;
+    try {
+      // Ctrl-C goes to the command itself; a kill to everything it started too.
+      Deno.kill(s.signal === "SIGINT" ? child.pid : -child.pid, s.signal);
+    } catch {
+      // it ended meanwhile
+    }
+  })(c.signal);
   const output = await child.output();
+  done = true;
   clearTimeout(timer);
+  await signalled;
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr), timedOut };
 }
@@ -1833,7 +1901,7 @@ async function buildTemplate(c: Case, dir: string): Promise<string> {
     }
   }
   for (const step of c.setup ?? []) {
-    const ran = await run(dir, { args: step.args }, 120);
+    const ran = await run(dir, { args: step.args, ...(step.signal ? { signal: step.signal } : {}) }, 120);
     if (!step.code.includes(ran.code)) {
       throw new Error(
         `setup \`${step.args.join(" ")}\` exited ${ran.code}: ${ran.stderr.trim().split("\n")[0]}`,
