@@ -377,9 +377,18 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
     : await readCheckpoint(resumeDir, identityOf(instance, exact));
   const interrupt = new AbortController();
   const onInterrupt = () => {
+    if (interrupt.signal.aborted) return;
     io.err("hvcheck: interrupted; writing a checkpoint at the next segment boundary (Ctrl-C again to abort)");
-    Deno.removeSignalListener("SIGINT", onInterrupt);
     interrupt.abort();
+    // A model file's least-privilege child gets one Ctrl-C twice, from the terminal and from its parent
+    // (src/sandbox.ts): only a second one a second later aborts.
+    Deno.unrefTimer(setTimeout(() => {
+      try {
+        Deno.removeSignalListener("SIGINT", onInterrupt);
+      } catch {
+        // removed already
+      }
+    }, 1000));
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   let result: CheckResult;

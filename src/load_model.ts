@@ -5,6 +5,7 @@
  */
 
 import { InputError } from "./errors.ts";
+import { heartbeat } from "./heartbeat.ts";
 import type { Model } from "./model.ts";
 import { isModel, type ModelRef } from "./model_ref.ts";
 
@@ -62,6 +63,7 @@ export async function loadModel(
   } finally {
     clearTimeout(timer);
   }
+  heartbeat(); // loaded: a least-privilege child's watchdog now knows the top level returned
   const exportName = module.default !== undefined ? "default" : "model";
   const candidate = module[exportName];
   if (!isModel(candidate)) {

@@ -16,6 +16,7 @@
 
 import { InputError } from "./errors.ts";
 import { enableHeartbeat, exitCodeReady, SIGNAL } from "./heartbeat.ts";
+import { LOAD_TIMEOUT_SECONDS } from "./load_model.ts";
 import { defaultMemoryBudget } from "./memory_budget.ts";
 import { canTypeCheck, typeCheck } from "./type_check.ts";
 
@@ -190,6 +191,9 @@ export async function runModelCommand(
   const { options, rest } = takeModelRunOptions(args);
   if (options.child) {
     enableHeartbeat();
+    // Ctrl-C is the parent's to decide (it aborts on the second one): a Ctrl-C before the command has its
+    // own handler, or while model code never returns, must not end this process by itself.
+    Deno.addSignalListener("SIGINT", () => {});
     try {
       return await here(rest);
     } finally {
@@ -236,7 +240,7 @@ async function typeCheckExisting(model: string): Promise<void> {
 }
 
 /** Why the watchdog stopped the child. */
-type Stopped = "time" | "interrupt" | "abort" | undefined;
+type Stopped = "load" | "time" | "interrupt" | "abort" | undefined;
 
 /**
  * Runs `deno <args>` as the least-privilege child; relays its stderr (without its liveness bytes) and
@@ -249,8 +253,9 @@ async function runChild(args: string[], timeLimitSeconds: number | undefined): P
     stdin: "null",
     stdout: "inherit",
     stderr: "piped",
-    // Its own session: a Ctrl-C at the terminal reaches this process only, which passes it on once.
-    detached: true,
+    // Not detached: in this process's group, so whatever kills the group (a terminal's Ctrl-C, a CI
+    // runner's timeout) reaches the child too, and no child outlives a killed parent. The child takes a
+    // Ctrl-C that arrives twice at once (from the terminal and from here) as one.
   }).spawn();
   let lastSign = Date.now(), sawSign = false;
   let searchDone = false, exitCodeReady = false;
@@ -280,12 +285,14 @@ async function runChild(args: string[], timeLimitSeconds: number | undefined): P
     if (searchDone || stopped) return;
     const now = Date.now();
     const stall = STALL_SECONDS * 1000;
-    // The time rule starts with the search (loading a model has its own limit, in src/load_model.ts).
-    const late = timeLimitSeconds !== undefined && sawSign && now > started + timeLimitSeconds * 1000 &&
+    // The child signs once it has loaded the model: a loop at import blocks the child's own load limit
+    // (src/load_model.ts), so it is enforced here too.
+    const loading = !sawSign && now > started + (LOAD_TIMEOUT_SECONDS * 1000 + stall);
+    const late = timeLimitSeconds !== undefined && now > started + timeLimitSeconds * 1000 &&
       now - lastSign > stall;
     const stuck = interruptedAt !== undefined && now - Math.max(lastSign, interruptedAt) > stall;
-    if (late || stuck) {
-      stopped = late ? "time" : "interrupt";
+    if (loading || late || stuck) {
+      stopped = loading ? "load" : late ? "time" : "interrupt";
       kill("SIGKILL");
     }
   }, 250);
@@ -318,6 +325,14 @@ async function runChild(args: string[], timeLimitSeconds: number | undefined): P
   }
   const refused = REFUSED.exec(tail);
   if (refused && !tail.includes("--allow-model-")) console.error(`hvcheck: ${widenAdvice()}`);
+  if (stopped === "load") {
+    console.error(
+      `hvcheck: the model file did not finish loading within ${LOAD_TIMEOUT_SECONDS + STALL_SECONDS} s: ` +
+        `its top level (or a module it imports) runs a loop that never ends, or awaits something that ` +
+        `never comes. It was stopped.`,
+    );
+    return 2;
+  }
   if (stopped === "time") {
     console.error(
       `hvcheck: the search did not stop within ${STALL_SECONDS} s of its time limit of ${timeLimitSeconds} s: ` +
