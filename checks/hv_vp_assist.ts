@@ -37,8 +37,7 @@ export default [
       registered_after_resume: { violated: 20 },
     },
     minStates: 1250,
-    why:
-      "Seed 000: without hv_cpu_die(0) in hv_suspend the restoring kernel leaves CPU0's MSR on its own page, " +
+    why: "Without hv_cpu_die(0) in hv_suspend the restoring kernel leaves CPU0's MSR on its own page, " +
       "which the image kernel holds data in, and Hyper-V's write lands there; two vCPUs and one spare frame " +
       "already give the thread's run (R allocates frame 1, swsusp_arch_resume, hv_write(cpu=0)).",
   }),

@@ -1,5 +1,5 @@
 /**
- * Proof gates for kvm_overlay (seed 004, KVM_EXIT_HYPERV_OVERLAY): current KVM writes guest memory
+ * Proof gates for kvm_overlay (KVM_EXIT_HYPERV_OVERLAY): current KVM writes guest memory
  * for every overlay kind; the posted patch fixes the hypercall page only on enable and move, and
  * leaves disable, the SynIC pages, the VP assist page and VTL views open; real per-VTL overlays hold.
  *

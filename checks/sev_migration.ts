@@ -1,5 +1,5 @@
 /**
- * Proof gates of the sev_migration model (seed 002: SEV live migration and kexec).
+ * Proof gates of the sev_migration model (SEV live migration and kexec).
  *
  * @module
  */
@@ -26,7 +26,7 @@ export default [
     },
     minStates: 95,
     why:
-      "The v12 reboot-notifier reset loses to CPU1 converting a page before its reboot IPI (the SMP race of seed 002); two vCPUs and one page besides __bss_decrypted are all the race needs.",
+      "The v12 reboot-notifier reset loses to CPU1 converting a page before its reboot IPI (the SMP race found in review of v12); two vCPUs and one page besides __bss_decrypted are all the race needs.",
   }),
   gate({
     name: "sev_migration_v12_single_vcpu_violated",

@@ -1,6 +1,5 @@
 /**
- * Hyper-V VMBus devices across hibernation (seed 001: Documentation/virt/hyperv/hibernation.rst, 2025;
- * domain brief section 2).
+ * Hyper-V VMBus devices across hibernation (Documentation/virt/hyperv/hibernation.rst, 2025).
  *
  * One hibernation cycle of a guest with VMBus devices: the image kernel runs, hibernates (PMSG_FREEZE:
  * vmbus_suspend per device, then vmbus_bus_suspend; create the image; PMSG_THAW: vmbus_bus_resume, then

@@ -1,6 +1,5 @@
 /**
- * The Hyper-V VP assist page (and the hypercall page) across hibernation and kexec (seed 000, domain
- * brief section 1).
+ * The Hyper-V VP assist page (and the hypercall page) across hibernation and kexec.
  *
  * Hyper-V keeps, per vCPU v, HV_X64_MSR_VP_ASSIST_PAGE: off, or on at a guest frame it writes at will
  * (apic_assist for the EOI optimisation, the eVMCS pointer when nested); HV_X64_MSR_HYPERCALL likewise

@@ -18,7 +18,7 @@ const imageWritten = [
   "power_off",
 ];
 
-Deno.test("hv_vp_assist pre_421f090c819d: Hyper-V writes into the image kernel's data (seed 000)", () => {
+Deno.test("hv_vp_assist pre_421f090c819d: Hyper-V writes into the image kernel's data", () => {
   const r = run({ variant: "pre_421f090c819d", vcpus: 1, frames: 3 });
   assert.equal(r.distinctStates, 77);
   // The thread's run: R's hv_cpu_init(0) registers frame 1, hv_suspend leaves it on, memory becomes the

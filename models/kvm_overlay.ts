@@ -1,6 +1,6 @@
 /**
  * KVM's Hyper-V overlay pages: the hypercall page, the SynIC message page (SIMP), the SynIC event
- * page (SIEFP) and the VP assist page (seed 004, "KVM: hyper-v: Add new exit reason HYPERV_OVERLAY").
+ * page (SIEFP) and the VP assist page ("KVM: hyper-v: Add new exit reason HYPERV_OVERLAY").
  *
  * The Hyper-V TLFS defines all four as GPA overlays: the guest picks a frame g with an MSR write and
  * the hypervisor places a page of its own there, covering the guest's RAM R[g]; disabling the overlay

@@ -9,7 +9,7 @@
  * A page in S that the running kernel maps encrypted is copied as ciphertext and arrives corrupted.
  *
  * kexec hands all RAM to the next kernel K2, which maps it encrypted except its own __bss_decrypted,
- * while S still describes the old kernel K1. Seed 002 (review of "[PATCH v12 13/13] x86/kvm: Add kexec
+ * while S still describes the old kernel K1. Source: the review of "[PATCH v12 13/13] x86/kvm: Add kexec
  * support for SEV Live Migration", Steve Rutherford, April 2021) shows that resetting S from the reboot
  * notifier on CPU0 races with other CPUs and with device_shutdown(); upstream 73f1b4fece21 resets S in
  * K2's kvm_init_platform() instead, before K2 sets M, and K1 clears M in kvm_guest_cpu_offline().
@@ -97,7 +97,7 @@ function hostTreatsAsShared(s: State, page: number, generations: boolean): boole
 /**
  * Whether `cpu` can issue a conversion now. Before stop_other_cpus() every CPU but the rebooting
  * CPU0 keeps serving device requests, whether or not it has served its reboot IPI (the race in
- * seed 002); CPU0 converts while K1 runs and from drivers' ->shutdown() in device_shutdown().
+ * the v12 review); CPU0 converts while K1 runs and from drivers' ->shutdown() in device_shutdown().
  */
 function canConvert(s: State, cpu: number): boolean {
   if (s.cpus.get(cpu) === "stopped" || !k1Phases.has(s.phase)) return false;
@@ -106,8 +106,7 @@ function canConvert(s: State, cpu: number): boolean {
 
 export default defineModel({
   name: "sev_migration",
-  description:
-    "SEV guest shared-pages list and migration-control bit across normal and crash kexec (seed 002).",
+  description: "SEV guest shared-pages list and migration-control bit across normal and crash kexec.",
   params: {
     vcpus: intParam({ min: 1, max: 8, default: 2, description: "vCPUs of K1; CPU0 runs kexec" }),
     pages: intParam({

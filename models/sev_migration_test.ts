@@ -53,7 +53,7 @@ Deno.test("sev_migration pins state counts and verdicts of every variant (2 vCPU
   }
 });
 
-Deno.test("sev_migration v12: the SMP race of seed 002 is the shortest corruption", () => {
+Deno.test("sev_migration v12: the SMP race from the v12 review is the shortest corruption", () => {
   const r = run({ variant: "v12_reboot_notifier_reset" });
   assert.deepEqual(traceOf(r, noCopy), [
     "kexec_start",

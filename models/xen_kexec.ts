@@ -3,8 +3,7 @@
  * blkback backend in dom0 when it kexecs into the new kernel (K2), which takes every E820 RAM frame
  * as free memory.
  *
- * Source: the thread "[PATCH RFC 0/4] xen/pvhvm: fix shared_info and pirq issues with kexec" (seed
- * 003; Vitaly Kuznetsov, David Vrabel, August 2014) and domain.md section 4.
+ * Source: the thread "[PATCH RFC 0/4] xen/pvhvm: fix shared_info and pirq issues with kexec" (Vitaly Kuznetsov, David Vrabel, August 2014).
  *
  * K1's registrations:
  * - shared_info, mapped at boot by xen_hvm_init_shared_info (XENMEM_add_to_physmap with

@@ -10,7 +10,7 @@
  * interleave between two callbacks.
  *
  * CPU0 is never taken down by hibernation (pm_sleep_disable_secondary_cpus() and
- * freeze_secondary_cpus() skip the primary CPU, seed 000): `request` refuses to offline it. It does come
+ * freeze_secondary_cpus() skip the primary CPU): `request` refuses to offline it. It does come
  * up: a fresh kernel (`boot`) brings every CPU up, CPU0 included, which stands for cpuhp_setup_state()
  * running the startup callback on the CPUs already online.
  *

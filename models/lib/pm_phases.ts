@@ -212,7 +212,7 @@ export function pmPhases(config: PmConfig) {
 
 // ---------------------------------------------------------------------------------------------------------
 // pm_phases_demo: the sequencer alone, driving VMBus-like devices whose channel is open while the device is
-// active (domain brief section 2): freeze_noirq and poweroff_noirq close it (vmbus_suspend -> drv->suspend),
+// active: freeze_noirq and poweroff_noirq close it (vmbus_suspend -> drv->suspend),
 // thaw_noirq and restore_noirq reopen it (vmbus_resume -> drv->resume).
 
 /** Which phase may follow which on one device. */
