@@ -9,7 +9,7 @@
 import type { Fields, Value } from "./domain.ts";
 import { instantiate, type Model, type ModelInstance } from "./model.ts";
 import type { Params } from "./params.ts";
-import type { PropertyKind } from "./properties.ts";
+import { isSafety, type PropertyKind, type PropertyStatus, statusOf } from "./properties.ts";
 import type { ModelRef } from "./model_ref.ts";
 import { searchParallel, type WorkerPool } from "./parallel_search.ts";
 import { type LimitHit, search, searchInThread, type SearchOptions, type SearchOutcome } from "./search.ts";
@@ -22,8 +22,7 @@ export interface CheckOptions extends SearchOptions {
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
-/** What became of one property. */
-export type PropertyStatus = "holds" | "violated" | "witnessed" | "not witnessed" | "incomplete";
+export type { PropertyStatus } from "./properties.ts";
 
 /**
  * The verdict of a run: `holds` when every safety property holds and every witness was found,
@@ -161,28 +160,10 @@ export async function checkInstanceParallel(
 
 /** Verdicts, counterexamples and counts from a search's raw outcome. */
 function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult {
-  const kinds: { name: string; kind: PropertyKind; description: string }[] = instance.properties.map((p) => ({
-    name: p.name,
-    kind: p.kind,
-    description: p.description,
-  }));
-  if (instance.deadlock) {
-    kinds.push({
-      name: "deadlock",
-      kind: "deadlock",
-      description: "some action is enabled in every non-terminal state",
-    });
-  }
-  const properties = kinds.map((p, i): PropertyResult => {
+  const properties = instance.properties.map(({ name, kind, description }, i): PropertyResult => {
+    const p = { name, kind, description };
     const finding = outcome.findings[i];
-    const positive = p.kind === "sometimes";
-    const status: PropertyStatus = finding
-      ? (positive ? "witnessed" : "violated")
-      : !outcome.complete
-      ? "incomplete"
-      : positive
-      ? "not witnessed"
-      : "holds";
+    const status = statusOf(kind, finding !== undefined, outcome.complete);
     if (!finding) return { ...p, status };
     const trace = rebuildTrace(instance, outcome, finding);
     return { ...p, status, traceLength: finding.length, trace };
@@ -230,12 +211,12 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
   };
 }
 
-/** Safety and witnesses apart: every kind but `sometimes` is a safety property. */
+/** Safety and witnesses apart, as the kinds table says (src/properties.ts). */
 export function splitVerdict(
   properties: readonly PropertyResult[],
 ): { safety: SafetyVerdict; witnesses: WitnessCount } {
-  const safetyProperties = properties.filter((p) => p.kind !== "sometimes");
-  const positive = properties.filter((p) => p.kind === "sometimes");
+  const safetyProperties = properties.filter((p) => isSafety(p.kind));
+  const positive = properties.filter((p) => !isSafety(p.kind));
   const safety: SafetyVerdict = safetyProperties.some((p) => p.status === "violated")
     ? "violated"
     : safetyProperties.some((p) => p.status === "incomplete")

@@ -79,7 +79,6 @@ export function identityOf(instance: ModelInstance, exact: boolean): CheckpointI
     String(instance.model.spec.terminal),
     String(instance.model.spec.withinBoundary),
     JSON.stringify(instance.domain),
-    String(instance.deadlock),
   ].join("\n");
   return { model: instance.name, params: instance.params, source: hashText(code), exact };
 }

@@ -33,6 +33,8 @@ import {
   always,
   assert,
   assertion,
+  type CheckedProperty,
+  DEADLOCK,
   formatAction,
   type Property,
   sometimes,
@@ -268,8 +270,8 @@ export interface ModelInstance {
   readonly actions: readonly ActionInstance[];
   /** Names of the declared actions, in order. */
   readonly actionNames: readonly string[];
-  readonly properties: readonly Property[];
-  readonly deadlock: boolean;
+  /** The declared properties, then the built-in deadlock property unless the model turns it off. */
+  readonly properties: readonly CheckedProperty[];
   readonly terminal: ((state: unknown) => boolean) | undefined;
   readonly withinBoundary: ((state: unknown) => boolean) | undefined;
   /**
@@ -361,8 +363,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     inits: inits as ModelInstance["inits"],
     actions,
     actionNames: declared.map((a) => a.name),
-    properties: properties as readonly Property[],
-    deadlock: spec.deadlock ?? true,
+    properties: [...properties as readonly Property[], ...(spec.deadlock ?? true ? [DEADLOCK] : [])],
     terminal: terminal ? (s: unknown) => asBoolean(terminal(s as never, params)) : undefined,
     withinBoundary: withinBoundary
       ? (s: unknown) => asBoolean(withinBoundary(s as never, params))

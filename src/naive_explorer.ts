@@ -139,6 +139,7 @@ export interface NaiveResult {
 
 /** Explores every reachable state of a (small) model instance. */
 export function exploreNaively(instance: ModelInstance): NaiveResult {
+  const checksDeadlock = instance.properties.some((p) => p.kind === "deadlock");
   const domain: RecordDomain = instance.domain;
   const holder = { v: zero(domain) };
   const view = plainView(domain, holder, "", false);
@@ -185,7 +186,7 @@ export function exploreNaively(instance: ModelInstance): NaiveResult {
     const enabled = instance.actions.filter((a) =>
       a.guard === undefined || test(a.guard, reader, a.label.params)
     );
-    if (enabled.every((a) => a.background) && instance.deadlock && !(instance.terminal?.(reader) ?? false)) {
+    if (enabled.every((a) => a.background) && checksDeadlock && !(instance.terminal?.(reader) ?? false)) {
       note("deadlock", "violated", depth);
     }
     const beforeView = plainView(domain, { v: JSON.parse(key) }, "", true);
@@ -209,7 +210,6 @@ export function exploreNaively(instance: ModelInstance): NaiveResult {
     }
   }
   for (const p of instance.properties) note(p.name, p.kind === "sometimes" ? "not witnessed" : "holds");
-  if (instance.deadlock) note("deadlock", "holds");
   return {
     distinctStates: depthOf.size,
     transitions,

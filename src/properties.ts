@@ -29,6 +29,70 @@ export interface ActionLabel {
 /** The kinds of property. */
 export type PropertyKind = "always" | "sometimes" | "transition" | "assertion" | "deadlock";
 
+/** What the search evaluates a kind of property on, and what finding it means. */
+export interface PropertyKindRule {
+  /**
+   * - `state`: each reachable state, as it is first stored;
+   * - `transition`: each transition (state, action, next state);
+   * - `effect`: inside each effect, through `assert`;
+   * - `deadlock`: each state where no action but background ones is enabled.
+   */
+  readonly checkedOn: "state" | "transition" | "effect" | "deadlock";
+  /**
+   * `violation`: the first finding is a counterexample and the property is violated (a safety
+   * property); `witness`: the first finding is a witness, and the property fails only when the whole
+   * space is explored without one.
+   */
+  readonly finding: "violation" | "witness";
+}
+
+/**
+ * Every kind of property, in one table: the search, the results, the gates and the trace writers read
+ * a kind's behaviour from here rather than from its name.
+ */
+export const PROPERTY_KINDS: Readonly<Record<PropertyKind, PropertyKindRule>> = Object.freeze({
+  always: { checkedOn: "state", finding: "violation" },
+  sometimes: { checkedOn: "state", finding: "witness" },
+  transition: { checkedOn: "transition", finding: "violation" },
+  assertion: { checkedOn: "effect", finding: "violation" },
+  deadlock: { checkedOn: "deadlock", finding: "violation" },
+});
+
+/** Whether finding a property of this kind shows it is violated (as opposed to witnessed). */
+export function isSafety(kind: PropertyKind): boolean {
+  return PROPERTY_KINDS[kind].finding === "violation";
+}
+
+/** A property's result once the search is over. */
+export type PropertyStatus = "holds" | "violated" | "witnessed" | "not witnessed" | "incomplete";
+
+/**
+ * The status of a property of `kind`: found, not found in a whole space, or not found in a search a
+ * limit cut short.
+ */
+export function statusOf(kind: PropertyKind, found: boolean, complete: boolean): PropertyStatus {
+  const safety = isSafety(kind);
+  if (found) return safety ? "violated" : "witnessed";
+  if (!complete) return "incomplete";
+  return safety ? "holds" : "not witnessed";
+}
+
+/** The headline of the trace of a finding of `kind`, such as "Invariant x is violated." */
+export function findingHeadline(kind: PropertyKind, name: string): string {
+  switch (kind) {
+    case "always":
+      return `Invariant ${name} is violated.`;
+    case "transition":
+      return `Transition property ${name} is violated by the last step.`;
+    case "assertion":
+      return `Assertion ${name} fails in the effect of the last action.`;
+    case "deadlock":
+      return "Deadlock reached: no action is enabled and the state is not terminal.";
+    case "sometimes":
+      return `Witness (not a violation): ${name} holds in the last state.`;
+  }
+}
+
 /** An invariant over states. */
 export interface AlwaysProperty<F extends Fields = Fields> {
   readonly kind: "always";
@@ -66,6 +130,26 @@ export type Property<F extends Fields = Fields> =
   | SometimesProperty<F>
   | TransitionProperty<F>
   | AssertionProperty;
+
+/**
+ * Deadlock freedom: the built-in property an instance checks unless the model sets `deadlock: false`.
+ * A state where only background actions are enabled and `terminal` is not true violates it.
+ */
+export interface DeadlockProperty {
+  readonly kind: "deadlock";
+  readonly name: "deadlock";
+  readonly description: string;
+}
+
+/** The built-in deadlock property. */
+export const DEADLOCK: DeadlockProperty = Object.freeze({
+  kind: "deadlock",
+  name: "deadlock",
+  description: "no reachable state has no enabled action, unless terminal says the protocol may end there",
+});
+
+/** A property the engine checks: one the model declares, or the built-in deadlock property. */
+export type CheckedProperty<F extends Fields = Fields> = Property<F> | DeadlockProperty;
 
 const namePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

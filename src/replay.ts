@@ -10,7 +10,7 @@
 
 import type { Value } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
-import { type ActionLabel, formatAction, type PropertyKind } from "./properties.ts";
+import { type ActionLabel, formatAction, type PropertyKind, statusOf } from "./properties.ts";
 import { modelFailure } from "./model_failure.ts";
 import { assignValue, createReadonlyView, createView, toValue } from "./state_view.ts";
 
@@ -182,6 +182,7 @@ function blockedActions(instance: ModelInstance, before: Uint32Array, target: Ui
 /** Evaluates every property (and deadlock) on the states and steps of a run as they are confirmed. */
 function propertyTracker(instance: ModelInstance) {
   const first = new Map<string, number>();
+  const checksDeadlock = instance.properties.some((p) => p.kind === "deadlock");
   const words = new Uint32Array(instance.words);
   const view = createReadonlyView(words, instance.shape);
   const afterWords = new Uint32Array(instance.words);
@@ -197,11 +198,11 @@ function propertyTracker(instance: ModelInstance) {
     state(index: number, state: Uint32Array): void {
       words.set(state);
       for (const p of instance.properties) {
-        if (p.kind === "transition" || p.kind === "assertion" || first.has(p.name)) continue;
+        if (p.kind !== "always" && p.kind !== "sometimes" || first.has(p.name)) continue;
         const holds = evaluate(p.name, `state #${index}`, index, () => p.predicate(view as never));
         if (p.kind === "always" ? !holds : holds) first.set(p.name, index);
       }
-      if (instance.deadlock && !first.has("deadlock")) {
+      if (checksDeadlock && !first.has("deadlock")) {
         const stuck = evaluate(
           "deadlock",
           `state #${index}`,
@@ -231,16 +232,11 @@ function propertyTracker(instance: ModelInstance) {
       }
     },
     results(): PropertyAlongTrace[] {
-      const kinds: { name: string; kind: PropertyKind }[] = instance.properties.map((p) => ({
-        name: p.name,
-        kind: p.kind,
-      }));
-      if (instance.deadlock) kinds.push({ name: "deadlock", kind: "deadlock" });
-      return kinds.map(({ name, kind }) => {
+      return instance.properties.map(({ name, kind }) => {
         const at = first.get(name);
-        const positive = kind === "sometimes";
-        if (at === undefined) return { name, kind, status: positive ? "not witnessed" : "holds" };
-        return { name, kind, status: positive ? "witnessed" : "violated", at };
+        // A trace is a whole run, so nothing is left undecided along it.
+        const status = statusOf(kind, at !== undefined, true) as PropertyAlongTrace["status"];
+        return at === undefined ? { name, kind, status } : { name, kind, status, at };
       });
     },
   };

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { isSafety } from "./properties.ts";
 import type { CheckResult, WitnessCount } from "./check.ts";
 import type { Progress } from "./search.ts";
 
@@ -56,7 +57,7 @@ export function formatWitnesses(
 /** The headline's outcome: `safety HOLDS, witnesses 1/3 (not witnessed: a, b)`. */
 export function formatOutcome(result: CheckResult): string {
   const missing = result.properties.filter((p) => p.status === "not witnessed").map((p) => p.name);
-  const violated = result.properties.filter((p) => p.kind !== "sometimes" && p.status === "violated");
+  const violated = result.properties.filter((p) => isSafety(p.kind) && p.status === "violated");
   const safety = `safety ${result.safety.toUpperCase()}${
     violated.length ? ` (${violated.map((p) => p.name).join(", ")})` : ""
   }`;

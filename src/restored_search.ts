@@ -14,7 +14,7 @@ import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { type Finding, NO_PARENT } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
-import type { ActionLabel } from "./properties.ts";
+import { type ActionLabel, isSafety } from "./properties.ts";
 import { createView } from "./state_view.ts";
 import type { VisitedReader } from "./visited_set.ts";
 
@@ -86,7 +86,7 @@ function pathOf(r: Restored, parent: number, action: number): { init: number; ac
 
 function checkFinding(instance: ModelInstance, r: Restored, finding: Finding, index: number): void {
   const property = instance.properties[index];
-  const name = property?.name ?? "deadlock";
+  const name = property?.name ?? `#${index}`;
   const refuse = (why: string) =>
     new InputError(
       `The checkpoint's finding for property ${name} is not one this model produces: ${why}; the checkpoint ` +
@@ -135,12 +135,12 @@ function checkFinding(instance: ModelInstance, r: Restored, finding: Finding, in
       stored(i + 1);
     });
     // An assertion's finding is judged when its trace is rebuilt (src/trace.ts), like every other one.
-    const holds = property === undefined || property.kind === "assertion"
+    const holds = property === undefined || property.kind === "assertion" || property.kind === "deadlock"
       ? undefined
       : property.kind === "transition"
       ? label === undefined ? undefined : property.predicate(beforeView as never, label, view as never)
       : property.predicate(view as never);
-    const expected = property?.kind === "sometimes";
+    const expected = property !== undefined && !isSafety(property.kind);
     if (holds !== undefined && holds !== expected) {
       throw refuse(
         `its last state ${expected ? "does not satisfy" : "satisfies"} the property (the finding is false)`,

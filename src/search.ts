@@ -53,6 +53,7 @@ import { heartbeat, searchDone } from "./heartbeat.ts";
 import { checkRestored } from "./restored_search.ts";
 import { ChunkPool, FrontierStore } from "./frontier_store.ts";
 import type { ModelInstance } from "./model.ts";
+import { isSafety, PROPERTY_KINDS, type PropertyKindRule } from "./properties.ts";
 import { createView } from "./state_view.ts";
 import { modelFailure } from "./model_failure.ts";
 import { TracedError } from "./failure_site.ts";
@@ -129,7 +130,7 @@ export interface SearchOutcome {
   /** Whether every reachable state was explored. */
   readonly complete: boolean;
   readonly limit: LimitHit;
-  /** Findings per property index (the model's properties, then deadlock last when enabled). */
+  /** Findings per property index (of the instance's properties, deadlock among them). */
   readonly findings: readonly (Finding | undefined)[];
   readonly fired: readonly number[];
   readonly parents: ChunkedArray;
@@ -221,8 +222,8 @@ export function* coordinate(
   heartbeat();
   const width = instance.words;
   const properties = instance.properties;
-  const deadlockIndex = instance.deadlock ? properties.length : -1;
-  const findings: (Finding | undefined)[] = new Array(properties.length + (instance.deadlock ? 1 : 0));
+  const deadlockIndex = properties.findIndex((p) => p.kind === "deadlock");
+  const findings: (Finding | undefined)[] = new Array(properties.length);
   const maxStates = options.maxStates ?? Infinity;
   const maxDepth = options.maxDepth ?? Infinity;
   const deadline = options.timeLimitSeconds === undefined
@@ -271,8 +272,13 @@ export function* coordinate(
       spillDir: () => spillDir ??= makeSpillDir(options.spillDir),
     });
 
-  const undecided = (kind: string) =>
-    properties.flatMap((p, i) => (p.kind === kind && findings[i] === undefined ? [i] : []));
+  /** Undecided properties checked on `on` (see PROPERTY_KINDS), those whose finding is a `finding`. */
+  const undecided = (on: PropertyKindRule["checkedOn"], finding?: PropertyKindRule["finding"]) =>
+    properties.flatMap((p, i) => {
+      const rule = PROPERTY_KINDS[p.kind];
+      const wanted = rule.checkedOn === on && (finding === undefined || rule.finding === finding);
+      return wanted && findings[i] === undefined ? [i] : [];
+    });
   const decideFirst = (candidates: readonly Finding[]) => {
     const best = new Map<number, Finding>();
     for (const f of candidates) {
@@ -281,8 +287,7 @@ export function* coordinate(
     }
     for (const [property, finding] of best) findings[property] ??= finding;
   };
-  const violationFound = () =>
-    findings.some((f, i) => f !== undefined && (i === deadlockIndex || properties[i]!.kind !== "sometimes"));
+  const violationFound = () => findings.some((f, i) => f !== undefined && isSafety(properties[i]!.kind));
   const allDecided = () =>
     findings.length > 0 && [...findings.keys()].every((i) => findings[i] !== undefined);
 
@@ -307,7 +312,7 @@ export function* coordinate(
     levelDepth: number,
     recheck: readonly SampleBatch[] = [],
   ): Generator<PhaseRequest, void, PhaseReply> {
-    const invariants = undecided("always"), witnesses = undecided("sometimes");
+    const invariants = undecided("state", "violation"), witnesses = undecided("state", "witness");
     const reports = (yield {
       phase: "insert",
       tasks: perShard.map((inboxes, s) => ({
@@ -440,8 +445,8 @@ export function* coordinate(
     const atDepthLimit = depth >= maxDepth;
     for (let segment = current.first(); segment !== undefined; segment = current.first()) {
       const segmentSize = segment.length / width;
-      const checkDeadlock = deadlockIndex >= 0 && findings[deadlockIndex] === undefined;
-      const transitionChecks = undecided("transition"), assertionChecks = undecided("assertion");
+      const checkDeadlock = undecided("deadlock").length > 0;
+      const transitionChecks = undecided("transition"), assertionChecks = undecided("effect");
       for (let w = 0; w < workers; w++) claim[w] = Math.floor((w * segmentSize) / workers);
       const serial = pendingMerge;
       pendingMerge = undefined;

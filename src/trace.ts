@@ -26,7 +26,13 @@ import type { Value } from "./domain.ts";
 import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";
 import type { ActionInstance, ModelInstance } from "./model.ts";
-import type { ActionLabel, AssertionSignal, Property } from "./properties.ts";
+import {
+  type ActionLabel,
+  type AssertionSignal,
+  type CheckedProperty,
+  isSafety,
+  type Property,
+} from "./properties.ts";
 import type { FailureSite } from "./failure_site.ts";
 import { type Finding, NO_PARENT } from "./level_worker.ts";
 import { createView, toValue } from "./state_view.ts";
@@ -47,6 +53,11 @@ export interface Trace {
    * assertion, or threw (a model error). It made no state.
    */
   readonly failing?: { readonly action: ActionLabel; readonly reason: string };
+  /**
+   * A lasso: the run goes on forever, from its last state back to `states[loop]` by `actions[n - 1]`
+   * (n states, n actions), then round the same cycle again. Absent for a finite run (n - 1 actions).
+   */
+  readonly loop?: number;
 }
 
 /** The model cannot reproduce a run the search or a trace file describes. */
@@ -109,8 +120,9 @@ type Goal =
  */
 export function rebuildTrace(instance: ModelInstance, store: TraceStore, finding: Finding): Trace {
   const property = instance.properties[finding.property];
+  if (property === undefined) throw new TypeError(`No property #${finding.property} to rebuild a trace of`);
   let path: Path, goal: Goal;
-  if (property === undefined) {
+  if (property.kind === "deadlock") {
     // Deadlock: the finding names the deadlocked state by its own parent and action.
     path = pathTo(store, finding.parent, finding.action);
     goal = { kind: "deadlock" };
@@ -122,7 +134,7 @@ export function rebuildTrace(instance: ModelInstance, store: TraceStore, finding
     path = pathTo(store, finding.parent, finding.action);
     goal = property.kind === "transition"
       ? { kind: "transition", property }
-      : { kind: "state", holds: property.kind === "sometimes", property };
+      : { kind: "state", holds: !isSafety(property.kind), property };
   }
   return new TraceBuilder(instance, store, describeFinding(instance, property)).build(path, goal);
 }
@@ -145,15 +157,15 @@ export function traceToFailure(
   return act ? Object.freeze({ ...trace, failing: { action: act.label, reason } }) : trace;
 }
 
-function describeFinding(instance: ModelInstance, property: Property | undefined): string {
-  if (property === undefined) return `the deadlock of model ${instance.name}`;
+function describeFinding(instance: ModelInstance, property: CheckedProperty): string {
+  if (property.kind === "deadlock") return `the deadlock of model ${instance.name}`;
   const kind = {
     always: "invariant",
     sometimes: "witness",
     transition: "transition property",
     assertion: "assertion",
   }[property.kind];
-  return `the ${property.kind === "sometimes" ? "witness of" : "counterexample of"} ${kind} ${property.name}`;
+  return `the ${isSafety(property.kind) ? "counterexample of" : "witness of"} ${kind} ${property.name}`;
 }
 
 /** Says what is wrong with a trace and that it is not shown. */

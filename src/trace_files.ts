@@ -9,6 +9,7 @@
 import type { PropertyResult } from "./check.ts";
 import { TracedError } from "./failure_site.ts";
 import { InputError } from "./errors.ts";
+import { findingHeadline } from "./properties.ts";
 import type { Trace } from "./trace.ts";
 import { toItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
@@ -16,18 +17,7 @@ import { writeFileAtomic } from "./write_atomic.ts";
 
 /** The headline of a property's trace: `Invariant x is violated.`, `Witness: x holds in the last state.` */
 export function headline(p: PropertyResult): string {
-  switch (p.kind) {
-    case "always":
-      return `Invariant ${p.name} is violated.`;
-    case "transition":
-      return `Transition property ${p.name} is violated by the last step.`;
-    case "assertion":
-      return `Assertion ${p.name} fails in the effect of the last action.`;
-    case "deadlock":
-      return "Deadlock reached: no action is enabled and the state is not terminal.";
-    case "sometimes":
-      return `Witness (not a violation): ${p.name} holds in the last state.`;
-  }
+  return findingHeadline(p.kind, p.name);
 }
 
 /** Whether a property's result comes with a trace to write: a counterexample or a witness. */

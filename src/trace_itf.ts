@@ -57,6 +57,7 @@ export function toItf(trace: Trace, meta: ItfMeta = {}): {
   "#meta": Record<string, unknown>;
   vars: string[];
   states: Record<string, unknown>[];
+  loop?: number;
 } {
   const vars = Object.keys(trace.states[0] ?? {});
   return {
@@ -81,6 +82,10 @@ export function toItf(trace: Trace, meta: ItfMeta = {}): {
           },
         }
         : {}),
+      // A lasso's closing action leads from the last state back to states[loop]: no state of its own.
+      ...(trace.loop !== undefined && trace.actions[trace.states.length - 1]
+        ? { loopAction: actionToItf(trace.actions[trace.states.length - 1]!) }
+        : {}),
     },
     vars,
     states: trace.states.map((state, index) => {
@@ -91,7 +96,12 @@ export function toItf(trace: Trace, meta: ItfMeta = {}): {
       }
       return { "#meta": stateMeta, ...Object.fromEntries(vars.map((v) => [v, toItfValue(state[v]!)])) };
     }),
+    ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
   };
+}
+
+function actionToItf(action: ActionLabel): Record<string, unknown> {
+  return { name: action.name, params: toItfValue(action.params as Record<string, Value>) };
 }
 
 /** A trace read from ITF: states checked against the model's domains, and the actions when recorded. */
@@ -100,6 +110,8 @@ export interface ParsedItf {
   /** `actions[i]` led to `states[i + 1]`, when the file says so. */
   readonly actions: (ActionLabel | undefined)[];
   readonly meta: Record<string, unknown>;
+  /** A lasso's loop index (ITF's `loop`): the last state leads back to `states[loop]`. */
+  readonly loop?: number;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -193,7 +205,21 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
     }
     return value;
   });
-  return { states: parsed, actions, meta: isObject(doc["#meta"]) ? doc["#meta"] : {} };
+  const loop = doc.loop;
+  if (
+    loop !== undefined &&
+    !(Number.isInteger(loop) && (loop as number) >= 0 && (loop as number) < parsed.length)
+  ) {
+    throw new InputError(
+      `${source}: "loop" must be the index of one of its ${parsed.length} states but is ${describe(loop)}.`,
+    );
+  }
+  return {
+    states: parsed,
+    actions,
+    meta: isObject(doc["#meta"]) ? doc["#meta"] : {},
+    ...(loop === undefined ? {} : { loop: loop as number }),
+  };
 }
 
 function parseAction(raw: unknown, instance: ModelInstance, where: string): ActionLabel | undefined {

@@ -133,3 +133,32 @@ Deno.test("formatTraceText() shows the whole first state, then only what changed
     ].join("\n"),
   );
 });
+
+Deno.test("a lasso keeps its loop: text says where it goes back to, ITF writes and reads `loop`", () => {
+  const instance = instantiate(counter as unknown as Model, { limit: 2, wrap: true });
+  const lasso = {
+    model: "counter",
+    params: instance.params,
+    initIndex: 0,
+    states: [{ n: 0 }, { n: 1 }, { n: 2 }],
+    actions: [{ name: "inc", params: {} }, { name: "inc", params: {} }, { name: "wrap", params: {} }],
+    loop: 0,
+  };
+  const text = formatTraceText(lasso, "Liveness property p is violated.");
+  assert.match(text, /then back to state 1 forever/);
+  assert.match(text, /Back to state 1: <wrap>\n$/);
+  const doc = toItf(lasso);
+  assert.equal(doc.loop, 0);
+  assert.deepEqual(doc["#meta"].loopAction, { name: "wrap", params: {} });
+  const parsed = parseItf(JSON.stringify(doc), instance, "lasso.itf.json");
+  assert.equal(parsed.loop, 0);
+  assert.throws(
+    () => parseItf(JSON.stringify({ ...doc, loop: 3 }), instance, "bad.itf.json"),
+    (e) =>
+      e instanceof InputError && /"loop" must be the index of one of its 3 states but is 3/.test(e.message),
+  );
+  // A finite run has no loop in either form.
+  const finite = check(counter, { params: { limit: 2 } }).properties[0]!.trace!;
+  assert.equal(toItf(finite).loop, undefined);
+  assert.doesNotMatch(formatTraceText(finite, "x"), /Back to state/);
+});

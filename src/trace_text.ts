@@ -52,7 +52,7 @@ export function formatTraceText(trace: Trace, headline: string): string {
     `Error: ${headline}`,
     `Model ${trace.model}${params ? ` (${params})` : ""}. The behavior up to this point is (${
       trace.actions.length + (trace.failing ? 1 : 0)
-    } steps):`,
+    } steps${trace.loop === undefined ? "" : `, then back to state ${trace.loop + 1} forever`}):`,
   ];
   trace.states.forEach((state, i) => {
     lines.push("");
@@ -66,6 +66,11 @@ export function formatTraceText(trace: Trace, headline: string): string {
     for (const [k, v] of Object.entries(state)) changes(k, trace.states[i - 1]![k]!, v, out);
     lines.push(...(out.length ? out : ["(no variable changed)"]));
   });
+  if (trace.loop !== undefined) {
+    // TLC's form: the cycle's closing step leads back to a state shown above.
+    const closing = trace.actions[trace.states.length - 1];
+    lines.push("", `Back to state ${trace.loop + 1}${closing ? `: <${formatAction(closing)}>` : ""}`);
+  }
   if (trace.failing) {
     // The failing action made no state: show it after the last state, with what went wrong.
     lines.push("", `State ${trace.states.length + 1}: <${formatAction(trace.failing.action)}>`);
