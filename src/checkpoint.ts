@@ -26,7 +26,7 @@ import { InputError } from "./errors.ts";
 import { fileProblem } from "./file_errors.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { heartbeat } from "./heartbeat.ts";
-import type { Finding } from "./level_worker.ts";
+import type { Finding } from "./keys.ts";
 import type { ModelInstance } from "./model.ts";
 import { writeFileAtomicSync } from "./write_atomic.ts";
 

@@ -18,7 +18,7 @@
 // deno-lint-ignore no-import-prefix
 import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
 import { fileProblem } from "./file_errors.ts";
-import type { Records } from "./level_worker.ts";
+import type { Records } from "./keys.ts";
 
 let nextStoreId = 0;
 

@@ -45,17 +45,8 @@ import { modelFailure, notBoolean } from "./model_failure.ts";
 import { AssertionSignal } from "./properties.ts";
 import { RecentSuccessors } from "./recent_successors.ts";
 import { Stepper } from "./step.ts";
-
-/** Parent id of an initial state (its action index is the index of its init). */
-export const NO_PARENT = 0xffffffff;
-
-/** Key of a state: its parent id and the action that produced it, ordered as a sequential BFS finds them. */
-export function keyOf(parent: number, action: number): number {
-  return parent * 2 ** 21 + action;
-}
-
-/** Most action instances a model may have (an action index must fit in a key's 21 low bits). */
-export const MAX_ACTION_INSTANCES = 2 ** 21;
+import { type Finding, type KeyedRun, MAX_ACTION_INSTANCES, type Records } from "./keys.ts";
+import { ownerOf } from "./shards.ts";
 
 /** Successors gathered before their visited-set lookups: enough to overlap many cache misses. */
 const BATCH = 64;
@@ -75,27 +66,6 @@ const SAMPLE_SHIFT = 22;
 /** Whether state `id` is expanded twice: deterministic, and the same for any number of workers. */
 export function sampled(id: number): boolean {
   return id < SAMPLE_FIRST || (Math.imul(id, 0x9e3779b1) >>> SAMPLE_SHIFT) === 0;
-}
-
-/** A finding of one property: the state reached by `action` from `parent`, at trace length `length`. */
-export interface Finding {
-  readonly property: number;
-  readonly parent: number;
-  readonly action: number;
-  readonly length: number;
-}
-
-/** Words `from..to` of `data`: records in increasing key order. */
-export interface Run {
-  readonly data: Uint32Array;
-  readonly from: number;
-  readonly to: number;
-}
-
-/** Packed records: `length` uint32 words in `data` (which may be shared memory). */
-export interface Records {
-  readonly data: Uint32Array;
-  readonly length: number;
 }
 
 /** What the expand phase needs. */
@@ -162,7 +132,7 @@ export interface SampleBatch extends Records {
 /** What the insert phase needs. */
 export interface InsertTask {
   /** This shard's successors from every worker, as runs each in key order. */
-  readonly inboxes: readonly Run[];
+  readonly inboxes: readonly KeyedRun[];
   readonly depth: number;
   readonly invariants: readonly number[];
   readonly witnesses: readonly number[];
@@ -283,7 +253,7 @@ export class LevelWorker {
         fp[0] = data[at]!;
         fp[1] = data[at + 1]!;
       }
-      if (count === 1 || (fp[0]! >>> 0) % count === index) this.#shard.insert(data, at, fp);
+      if (ownerOf(fp[0]!, count) === index) this.#shard.insert(data, at, fp);
     }
     return {
       added: { data: new Uint32Array(0), length: 0 },
@@ -703,14 +673,14 @@ export class LevelWorker {
       const at = pending[k]!;
       fp[0] = batch[at + width]!;
       fp[1] = batch[at + width + 1]!;
-      if (count === 1 || (fp[0]! >>> 0) % count === index) touchSink ^= own.touch(fp);
+      if (ownerOf(fp[0]!, count) === index) touchSink ^= own.touch(fp);
     }
     const outboxes = this.#outboxes;
     for (let k = 0; k < uncovered; k++) {
       const at = pending[k]!;
       fp[0] = batch[at + width]!;
       fp[1] = batch[at + width + 1]!;
-      const owner = count === 1 ? 0 : (fp[0]! >>> 0) % count;
+      const owner = ownerOf(fp[0]!, count);
       if (owner === index && own.has(batch, at, fp)) continue;
       outboxes[owner]!.pushWords(batch, at, batchStride);
     }
@@ -730,13 +700,13 @@ export class LevelWorker {
       const at = pending[k]!;
       fp[0] = batch[at + width]!;
       fp[1] = batch[at + width + 1]!;
-      touchSink ^= readers[count === 1 ? 0 : (fp[0]! >>> 0) % count]!.touch(fp);
+      touchSink ^= readers[ownerOf(fp[0]!, count)]!.touch(fp);
     }
     for (let k = 0; k < uncovered; k++) {
       const at = pending[k]!;
       fp[0] = batch[at + width]!;
       fp[1] = batch[at + width + 1]!;
-      if (!readers[count === 1 ? 0 : (fp[0]! >>> 0) % count]!.has(batch, at, fp)) return true;
+      if (!readers[ownerOf(fp[0]!, count)]!.has(batch, at, fp)) return true;
     }
     return false;
   }
@@ -881,7 +851,7 @@ interface ExpandPhase {
 
 /** The insert phase's progress through its inboxes and properties. */
 interface InsertPhase {
-  readonly inboxes: readonly Run[];
+  readonly inboxes: readonly KeyedRun[];
   /** Offset of each inbox's next entry. */
   readonly heads: number[];
   readonly depth: number;

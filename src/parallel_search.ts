@@ -16,17 +16,13 @@ import { InputError } from "./errors.ts";
 import { LevelWorker } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import type { ModelRef } from "./model_ref.ts";
-import {
-  coordinate,
-  type PhaseReply,
-  type SearchOptions,
-  type SearchOutcome,
-  type Trail,
-  withTrace,
-} from "./search.ts";
+import { breadthFirst } from "./breadth_first.ts";
+import type { PhaseReply, SearchOptions, SearchOutcome, Trail } from "./search_types.ts";
+import { withTrace } from "./search.ts";
+import { shardedReader } from "./shards.ts";
 import { type FailureSite, TracedError } from "./failure_site.ts";
 import type { WorkerRequest } from "./search_worker.ts";
-import { snapshotReader, type VisitedReader, type VisitedSnapshot } from "./visited_set.ts";
+import type { VisitedSnapshot } from "./visited_set.ts";
 
 type WorkerReply =
   | { type: "ready" }
@@ -90,13 +86,6 @@ export class WorkerPool {
   }
 }
 
-/** Reads every shard: a state lives in the shard its fingerprint names. */
-export function shardedReader(shards: readonly VisitedSnapshot[]): VisitedReader {
-  const readers = shards.map(snapshotReader);
-  const of = (fp: Uint32Array) => readers[(fp[0]! >>> 0) % readers.length]!;
-  return { has: (words, offset, fp) => of(fp).has(words, offset, fp), touch: (fp) => of(fp).touch(fp) };
-}
-
 /**
  * Breadth-first search of `instance` on `workers` workers (a count, or a pool to reuse): the calling
  * thread and `workers - 1` threads; `ref` tells the threads where the model is.
@@ -123,7 +112,7 @@ export async function searchParallel(
     const local = new LevelWorker(instance, 0, count, { exact });
     let shards: readonly VisitedSnapshot[] = [];
     const trail: Trail = {};
-    const loop = coordinate(instance, options, count, () => shardedReader(shards), trail);
+    const loop = breadthFirst(instance, options, count, () => shardedReader(shards), trail);
     let step = loop.next();
     while (!step.done) {
       const request = step.value, { phase, tasks } = request;

@@ -12,7 +12,7 @@
 import type { ChunkedArray } from "./chunked_array.ts";
 import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { type Finding, NO_PARENT } from "./level_worker.ts";
+import { type Finding, NO_PARENT } from "./keys.ts";
 import type { ModelInstance } from "./model.ts";
 import { type ActionLabel, isSafety } from "./properties.ts";
 import { createView } from "./state_view.ts";

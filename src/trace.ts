@@ -34,7 +34,7 @@ import {
   type Property,
 } from "./properties.ts";
 import type { FailureSite } from "./failure_site.ts";
-import { type Finding, NO_PARENT } from "./level_worker.ts";
+import { type Finding, NO_PARENT } from "./keys.ts";
 import { createView, toValue } from "./state_view.ts";
 import { equalWords, Stepper } from "./step.ts";
 import { declaredSymmetry } from "./symmetry.ts";
