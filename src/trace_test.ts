@@ -61,10 +61,8 @@ function searched() {
   const instance = instantiate(model as never);
   const outcome = search(instance);
   const finding = (name: string) => {
-    const index = name === "deadlock"
-      ? instance.properties.length
-      : instance.properties.findIndex((p) => p.name === name);
-    return outcome.findings[index]!;
+    // Deadlock is one of the instance's properties, like the declared ones.
+    return outcome.findings[instance.properties.findIndex((p) => p.name === name)]!;
   };
   return { instance, outcome, broken, finding };
 }
