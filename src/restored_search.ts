@@ -13,9 +13,9 @@ import type { ChunkedArray } from "./chunked_array.ts";
 import { InputError } from "./errors.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { type Finding, NO_PARENT } from "./keys.ts";
-import type { ModelInstance } from "./model.ts";
-import { type ActionLabel, isSafety } from "./properties.ts";
-import { createView } from "./state_view.ts";
+import type { ActionInstance, ModelInstance } from "./model.ts";
+import { isSafety } from "./properties.ts";
+import { Stepper } from "./step.ts";
 import type { VisitedReader } from "./visited_set.ts";
 
 /** What a resume restored, as counts and the arrays themselves. */
@@ -92,55 +92,60 @@ function checkFinding(instance: ModelInstance, r: Restored, finding: Finding, in
       `The checkpoint's finding for property ${name} is not one this model produces: ${why}; the checkpoint ` +
         `cannot be resumed.`,
     );
+  if (property === undefined) throw refuse("the model has no such property");
   const path = pathOf(r, finding.parent, finding.action);
   if (typeof path === "string") throw refuse(path);
   if (path.actions.length !== finding.length) {
     throw refuse(`its path has ${path.actions.length} steps, and it says ${finding.length}`);
   }
-  const width = instance.words;
-  const words = new Uint32Array(width), before = new Uint32Array(width), key = new Uint32Array(width);
-  const view = createView(words, instance.shape), beforeView = createView(before, instance.shape);
+  const width = instance.words, stepper = new Stepper(instance);
+  const state = new Uint32Array(width), before = new Uint32Array(width), key = new Uint32Array(width);
   const fp = new Uint32Array(2);
   // A transition violation's target need not be stored: the search checks it before inserting.
-  const lastStored = property?.kind !== "transition";
+  const lastStored = property.kind !== "transition";
   const stored = (step: number) => {
     if (step === path.actions.length && !lastStored) return;
-    key.set(words);
+    key.set(state);
     instance.canonicalize?.(key);
     fingerprint(key, 0, width, fp);
     if (!r.reader.has(key, 0, fp)) {
       throw refuse(`state ${step} of its path is not in the restored visited set`);
     }
   };
-  const init = instance.inits[path.init];
-  if (!init) throw refuse(`it starts from initial state #${path.init}, which the model does not have`);
+  if (!instance.inits[path.init]) {
+    throw refuse(`it starts from initial state #${path.init}, which the model does not have`);
+  }
   try {
-    init(view, instance.params);
-    instance.canonicalize?.(words);
+    stepper.init(path.init);
+    state.set(stepper.next);
+    instance.canonicalize?.(state);
     stored(0);
-    let label: ActionLabel | undefined;
+    let last: ActionInstance | undefined;
     path.actions.forEach((a, i) => {
       const act = instance.actions[a];
       if (!act) throw refuse(`step ${i + 1} takes action #${a}, which the model does not have`);
-      before.set(words);
-      if (act.guard !== undefined && !act.guard(beforeView, act.label.params)) {
+      if (!stepper.enabled(state, act, i)) {
         throw refuse(`step ${i + 1} takes action ${act.text}, which is not enabled there`);
       }
-      act.effect(view, act.label.params);
-      label = act.label;
+      before.set(state);
+      // An assertion's finding is judged when its trace is rebuilt (src/trace.ts), like every other one.
+      if (stepper.apply(state, act, i).asserted) return;
+      state.set(stepper.next);
+      last = act;
       // Under symmetry the stored chain runs over representatives: the last step of a transition
       // violation is judged before canonicalizing, as the search judges it.
-      const last = i === path.actions.length - 1;
-      if (!(last && !lastStored)) instance.canonicalize?.(words);
+      if (!(i === path.actions.length - 1 && !lastStored)) instance.canonicalize?.(state);
       stored(i + 1);
     });
-    // An assertion's finding is judged when its trace is rebuilt (src/trace.ts), like every other one.
-    const holds = property === undefined || property.kind === "assertion" || property.kind === "deadlock"
+    const depth = path.actions.length;
+    const holds = property.kind === "assertion"
       ? undefined
+      : property.kind === "deadlock"
+      ? !stepper.deadlocked(state, depth)
       : property.kind === "transition"
-      ? label === undefined ? undefined : property.predicate(beforeView as never, label, view as never)
-      : property.predicate(view as never);
-    const expected = property !== undefined && !isSafety(property.kind);
+      ? last === undefined ? undefined : stepper.transitionHolds(property, before, last, state, depth)
+      : stepper.holds(property, state, depth);
+    const expected = !isSafety(property.kind);
     if (holds !== undefined && holds !== expected) {
       throw refuse(
         `its last state ${expected ? "does not satisfy" : "satisfies"} the property (the finding is false)`,
