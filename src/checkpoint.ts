@@ -69,18 +69,7 @@ export interface CheckpointIdentity {
 
 /** The identity of a model instance under given settings. */
 export function identityOf(instance: ModelInstance, exact: boolean): CheckpointIdentity {
-  const code = [
-    instance.model.spec.state.toString(),
-    ...instance.inits.map((f) => f.toString()),
-    ...instance.actions.map((a) => `${a.text}:${a.guard?.toString()}:${a.effect.toString()}:${a.background}`),
-    ...instance.properties.map((p) =>
-      `${p.kind}:${p.name}:${"predicate" in p ? p.predicate.toString() : ""}`
-    ),
-    String(instance.model.spec.terminal),
-    String(instance.model.spec.withinBoundary),
-    JSON.stringify(instance.domain),
-  ].join("\n");
-  return { model: instance.name, params: instance.params, source: hashText(code), exact };
+  return { model: instance.name, params: instance.params, source: hashText(instance.code), exact };
 }
 
 /** The 64-bit fingerprint of a text, in hex (the checkpoint's digest of its metadata). */

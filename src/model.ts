@@ -12,6 +12,7 @@
 import {
   assertDomain,
   describe,
+  type Domain,
   type Fields,
   int,
   type IntDomain,
@@ -255,6 +256,8 @@ export interface ActionInstance {
   readonly actionIndex: number;
   /** Whether the action is the environment's (see ModelKit.action). */
   readonly background: boolean;
+  /** The domain of each of its parameters, as declared (symmetry maps `elementOf` values). */
+  readonly paramDomains: Readonly<Record<string, Domain>>;
 }
 
 /** A model with parameter values bound: everything the engine needs. */
@@ -274,6 +277,13 @@ export interface ModelInstance {
   readonly properties: readonly CheckedProperty[];
   readonly terminal: ((state: unknown) => boolean) | undefined;
   readonly withinBoundary: ((state: unknown) => boolean) | undefined;
+  /** The index sets the model declares interchangeable (empty without symmetry). */
+  readonly symmetry: readonly string[];
+  /**
+   * The text of the model's code (state, init, actions, properties, terminal, withinBoundary) and its
+   * layout: a checkpoint records its hash, so a resume with changed model code is refused.
+   */
+  readonly code: string;
   /**
    * Rewrites packed words, in place, into the canonical representative of their symmetry orbit;
    * undefined when the model declares no symmetry.
@@ -332,6 +342,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
         background: a.background === true,
         effect: a.effect as ActionInstance["effect"],
         actionIndex,
+        paramDomains: Object.freeze({ ...(a.params ?? {}) }) as Readonly<Record<string, Domain>>,
       }));
     }
   });
@@ -353,6 +364,11 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
   }
   const terminal = spec.terminal;
   const withinBoundary = spec.withinBoundary;
+  const checked: readonly CheckedProperty[] = [
+    ...properties as readonly Property[],
+    ...(spec.deadlock ?? true ? [DEADLOCK] : []),
+  ];
+  const symmetry = declaredSymmetry(spec, params);
   return Object.freeze({
     model: model as unknown as Model,
     name: model.name,
@@ -363,12 +379,22 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     inits: inits as ModelInstance["inits"],
     actions,
     actionNames: declared.map((a) => a.name),
-    properties: [...properties as readonly Property[], ...(spec.deadlock ?? true ? [DEADLOCK] : [])],
+    properties: checked,
     terminal: terminal ? (s: unknown) => asBoolean(terminal(s as never, params)) : undefined,
     withinBoundary: withinBoundary
       ? (s: unknown) => asBoolean(withinBoundary(s as never, params))
       : undefined,
-    canonicalize: compileCanonicalizer(domain, shape, declaredSymmetry(spec, params), model.name),
+    symmetry,
+    code: [
+      spec.state.toString(),
+      ...inits.map((f) => f.toString()),
+      ...actions.map((a) => `${a.text}:${a.guard?.toString()}:${a.effect.toString()}:${a.background}`),
+      ...checked.map((p) => `${p.kind}:${p.name}:${"predicate" in p ? p.predicate.toString() : ""}`),
+      String(terminal),
+      String(withinBoundary),
+      JSON.stringify(domain),
+    ].join("\n"),
+    canonicalize: compileCanonicalizer(domain, shape, symmetry, model.name),
   });
 }
 

@@ -28,6 +28,7 @@ import type { RecordShape, Shape } from "./layout.ts";
 import type { ActionInstance, ModelInstance } from "./model.ts";
 import type { ActionLabel } from "./properties.ts";
 import { createReadonlyView, createView } from "./state_view.ts";
+import { Stepper } from "./step.ts";
 
 /** Most permutations the exhaustive canonical form enumerates per state (7!). */
 export const MAX_PERMUTATIONS = 5040;
@@ -463,7 +464,7 @@ export function declaredSymmetry(
 
 /** The analysis of an instance's symmetry declaration, or undefined when it declares none. */
 function analysisOf(instance: ModelInstance): Analysis | undefined {
-  const symmetric = declaredSymmetry(instance.model.spec, instance.params);
+  const symmetric = instance.symmetry;
   if (symmetric.length === 0) return undefined;
   return analyse(instance.domain, instance.shape, symmetric, `Model ${instance.name}`);
 }
@@ -492,12 +493,11 @@ function key(words: Uint32Array): string {
 
 /** The action label with its elementOf parameters of set `set` mapped by `perm`. */
 function mapLabel(
-  instance: ModelInstance,
   act: ActionInstance,
   setName: string,
   perm: Int32Array,
 ): ActionLabel {
-  const domains = actionParamDomains(instance, act);
+  const domains = act.paramDomains;
   const params: Record<string, Value> = {};
   for (const [name, value] of Object.entries(act.label.params)) {
     const d = domains[name];
@@ -506,34 +506,6 @@ function mapLabel(
       : value;
   }
   return { name: act.label.name, params };
-}
-
-const paramDomainCache = new WeakMap<ModelInstance, Map<string, Record<string, Domain>>>();
-
-/** The parameter domains of an action, recovered from the model's declaration. */
-function actionParamDomains(instance: ModelInstance, act: ActionInstance): Record<string, Domain> {
-  let cache = paramDomainCache.get(instance);
-  if (!cache) {
-    cache = new Map();
-    try {
-      // An action instance keeps its values, not their domains: re-run actions() (a pure function of
-      // the parameters) with a kit that records each action's parameter domains.
-      const record = (name: string, s: { params?: Record<string, Domain> }) => ({ name, params: s.params });
-      const declared = instance.model.spec.actions(instance.params as never, {
-        action: record as never,
-        always: (() => undefined) as never,
-        sometimes: (() => undefined) as never,
-        transition: (() => undefined) as never,
-        assertion: (() => undefined) as never,
-        assert: (() => undefined) as never,
-      }) as unknown as { name: string; params?: Record<string, Domain> }[];
-      for (const d of declared) cache.set(d.name, d.params ?? {});
-    } catch {
-      // Unmapped parameters then; the model's own errors are reported by the search.
-    }
-    paramDomainCache.set(instance, cache);
-  }
-  return cache.get(act.label.name) ?? {};
 }
 
 function sameLabel(a: ActionLabel, b: ActionLabel): boolean {
@@ -588,14 +560,12 @@ export function checkSymmetry(
   } catch {
     return warnings; // the search reports the model's own error
   }
+  const stepper = new Stepper(instance);
   const successors = (state: Uint32Array): { act: ActionInstance; next: Uint32Array }[] => {
     const out: { act: ActionInstance; next: Uint32Array }[] = [];
-    before.set(state);
     for (const act of instance.actions) {
-      if (act.guard !== undefined && !act.guard(beforeView, act.label.params)) continue;
-      scratch.set(before);
-      act.effect(view, act.label.params);
-      out.push({ act, next: scratch.slice() });
+      if (!stepper.enabled(state, act, 0) || stepper.apply(state, act, 0).asserted) continue;
+      out.push({ act, next: stepper.next.slice() });
     }
     return out;
   };
@@ -696,7 +666,7 @@ export function checkSymmetry(
           }
           if (si >= transitionSamples || transitionProperties.length === 0) return;
           from.forEach((s, i) => {
-            const label = mapLabel(instance, s.act, set.name, perm);
+            const label = mapLabel(s.act, set.name, perm);
             const target = to.find((t) => sameLabel(t.act.label, label) && key(t.next) === key(mapped[i]!));
             for (const p of transitionProperties) {
               const pred = p.predicate as (b: unknown, l: ActionLabel, n: unknown) => boolean;

@@ -37,7 +37,6 @@ import type { FailureSite } from "./failure_site.ts";
 import { type Finding, NO_PARENT } from "./keys.ts";
 import { createView, toValue } from "./state_view.ts";
 import { equalWords, Stepper } from "./step.ts";
-import { declaredSymmetry } from "./symmetry.ts";
 import type { VisitedReader } from "./visited_set.ts";
 
 /** A run of a model: `states[i + 1]` is `states[i]` after `actions[i]`. */
@@ -351,7 +350,7 @@ class TraceBuilder {
             `from state #${i} into the orbit the search reached${
               last && goal.kind === "transition" ? ` while violating ${goal.property.name}` : ""
             }. The model is not symmetric in ${
-              declaredSymmetry(instance.model.spec, instance.params).join(", ")
+              instance.symmetry.join(", ")
             } (an action, an initial state or a property singles out some element; see checkSymmetry).`,
           i + 1,
         );
@@ -407,7 +406,7 @@ class TraceBuilder {
     const symmetry = instance.canonicalize === undefined
       ? ""
       : ` Under symmetry reduction this also happens when the model is not symmetric in ${
-        declaredSymmetry(instance.model.spec, instance.params).join(", ")
+        instance.symmetry.join(", ")
       } (see checkSymmetry).`;
     throw new ReplayError(
       `Model ${instance.name}: replaying ${this.#what}, ${what}. ${NONDETERMINISM}${symmetry}`,
