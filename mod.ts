@@ -21,7 +21,7 @@
  *   properties: (p, { always }) => [always("not_all_on", (s) => s.on.count(true) < p.n)],
  * });
  *
- * const result = check(lights, { params: { n: 2 } });
+ * const result = await check(lights, { params: { n: 2 } });
  * console.assert(result.verdict === "violated");
  * console.assert(result.properties[0]!.traceLength === 2);
  * ```
@@ -38,7 +38,7 @@ export type { ActionSpec, Model, ModelKit, ModelSpec } from "./src/model.ts";
 export { always, assert, assertion, sometimes, transition } from "./src/properties.ts";
 export type { ActionLabel, AssertionProperty, Property } from "./src/properties.ts";
 export type { ReadonlyView, RecordView, ScalarArrayView } from "./src/state_view.ts";
-export { check } from "./src/check.ts";
+export { check, checkSync } from "./src/check.ts";
 export type {
   CheckOptions,
   CheckResult,

@@ -10,7 +10,7 @@
  * exhaustive reduction tries all N! permutations of every state it generates (N=6: 3.8 s; N=7 did not
  * finish in 5 minutes on 2 shared cores).
  */
-import { check } from "../mod.ts";
+import { checkSync } from "../mod.ts";
 import pageOwnership from "../models/page_ownership.ts";
 import { onPath, runReference } from "./reference/run_reference.ts";
 
@@ -36,8 +36,8 @@ if (import.meta.main) {
   if (!rumur) console.log("rumur is not on PATH: Rumur's columns are skipped.");
   const rows: Record<string, unknown>[] = [];
   for (let pages = from; pages <= to; pages++) {
-    const plain = check(pageOwnership, { params: { pages, fixed: true } });
-    const reduced = check(pageOwnership, { params: { pages, fixed: true, symmetry: true } });
+    const plain = checkSync(pageOwnership, { params: { pages, fixed: true } });
+    const reduced = checkSync(pageOwnership, { params: { pages, fixed: true, symmetry: true } });
     const row: Record<string, unknown> = {
       N: pages,
       states: plain.distinctStates,

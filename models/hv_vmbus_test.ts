@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { check } from "../mod.ts";
+import { checkSync } from "../mod.ts";
 import { formatAction } from "../src/properties.ts";
 import model from "./hv_vmbus.ts";
 
-type Result = ReturnType<typeof check>;
+type Result = ReturnType<typeof checkSync>;
 
 function status(r: Result, name: string): string {
   const p = r.properties.find((p) => p.name === name);
@@ -48,7 +48,7 @@ const suspendBoth = [
 ];
 
 Deno.test("hv_vmbus upstream on the same VM: every property holds, the relids change, resume completes", () => {
-  const r = check(model);
+  const r = checkSync(model);
   assert.equal(r.distinctStates, 2768);
   assert.equal(r.verdict, "violated"); // only because two witnesses belong to other configurations
   assertHoldsExcept(r, []);
@@ -66,14 +66,14 @@ Deno.test("hv_vmbus upstream on the same VM: every property holds, the relids ch
 });
 
 Deno.test("hv_vmbus upstream on a new Azure VM with a VF removed by Azure first: every property holds", () => {
-  const r = check(model, { params: { vf: true, resumeOn: "azure_new_vm" } });
+  const r = checkSync(model, { params: { vf: true, resumeOn: "azure_new_vm" } });
   assert.equal(r.distinctStates, 7430);
   assertHoldsExcept(r, []);
   assert.equal(status(r, "resume_completes"), "witnessed");
 });
 
 Deno.test("hv_vmbus self-initiated hibernation on Azure leaves the VF in the image: a broken device", () => {
-  const r = check(model, { params: { vf: true, initiator: "self", resumeOn: "azure_new_vm" } });
+  const r = checkSync(model, { params: { vf: true, initiator: "self", resumeOn: "azure_new_vm" } });
   assert.equal(r.distinctStates, 14304);
   assertHoldsExcept(r, ["resumed_devices_matched"]);
   const suspendAll = [
@@ -110,7 +110,7 @@ Deno.test("hv_vmbus self-initiated hibernation on Azure leaves the VF in the ima
 });
 
 Deno.test("hv_vmbus resume on a new local Hyper-V VM: new instance GUIDs, the bounded wait ends broken", () => {
-  const r = check(model, { params: { resumeOn: "local_new_vm" } });
+  const r = checkSync(model, { params: { resumeOn: "local_new_vm" } });
   assert.equal(r.distinctStates, 2554);
   assertHoldsExcept(r, ["resumed_devices_matched"]);
   assert.equal(trace(r, "resumed_devices_matched").at(-1), "vmbus_bus_resume_timeout");
@@ -119,7 +119,9 @@ Deno.test("hv_vmbus resume on a new local Hyper-V VM: new instance GUIDs, the bo
 });
 
 Deno.test("hv_vmbus unbounded_resume_wait hangs when offers are missing and is fine when they all come", () => {
-  const missing = check(model, { params: { variant: "unbounded_resume_wait", resumeOn: "local_new_vm" } });
+  const missing = checkSync(model, {
+    params: { variant: "unbounded_resume_wait", resumeOn: "local_new_vm" },
+  });
   assert.equal(missing.distinctStates, 2402);
   // The host can still open hv_sock connections, so the hang is no deadlock: the invariant sees it.
   assertHoldsExcept(missing, ["bus_resume_wait_finishes"]);
@@ -132,19 +134,19 @@ Deno.test("hv_vmbus unbounded_resume_wait hangs when offers are missing and is f
     "host_offer(dev=0)",
     "host_offer(dev=1)",
   ]);
-  const quiet = check(model, {
+  const quiet = checkSync(model, {
     params: { variant: "unbounded_resume_wait", resumeOn: "local_new_vm", hvsock: false },
   });
   assert.equal(quiet.distinctStates, 53);
   assertHoldsExcept(quiet, ["bus_resume_wait_finishes", "deadlock"]);
   assert.deepEqual(trace(quiet, "deadlock"), hang);
-  const same = check(model, { params: { variant: "unbounded_resume_wait" } });
+  const same = checkSync(model, { params: { variant: "unbounded_resume_wait" } });
   assert.equal(same.distinctStates, 2768);
   assertHoldsExcept(same, []);
 });
 
 Deno.test("hv_vmbus no_cleanup_wait unloads before the sub-channel rescinds: a sub-channel in the image", () => {
-  const r = check(model, { params: { variant: "no_cleanup_wait" } });
+  const r = checkSync(model, { params: { variant: "no_cleanup_wait" } });
   assert.equal(r.distinctStates, 15886);
   assertHoldsExcept(r, [
     "image_holds_no_subchannels",
@@ -172,7 +174,7 @@ Deno.test("hv_vmbus no_cleanup_wait unloads before the sub-channel rescinds: a s
 });
 
 Deno.test("hv_vmbus driver_keeps_subchannels: vmbus_bus_suspend waits forever", () => {
-  const r = check(model, { params: { variant: "driver_keeps_subchannels" } });
+  const r = checkSync(model, { params: { variant: "driver_keeps_subchannels" } });
   assert.equal(r.distinctStates, 31);
   assertHoldsExcept(r, ["bus_suspend_wait_finishes"]);
   assert.deepEqual(trace(r, "bus_suspend_wait_finishes"), [
@@ -185,7 +187,7 @@ Deno.test("hv_vmbus driver_keeps_subchannels: vmbus_bus_suspend waits forever", 
 });
 
 Deno.test("hv_vmbus no_relid_fixup: a primary reopens under its old relid, the host means another channel", () => {
-  const r = check(model, { params: { variant: "no_relid_fixup" } });
+  const r = checkSync(model, { params: { variant: "no_relid_fixup" } });
   assert.equal(r.distinctStates, 5542);
   assertHoldsExcept(r, ["open_channel_relid_matches_host", "host_delivery_lands_on_its_channel"]);
   const head = ["hibernate", ...suspendBoth, "create_image", "vmbus_bus_resume_connect"];
@@ -204,7 +206,7 @@ Deno.test("hv_vmbus no_relid_fixup: a primary reopens under its old relid, the h
 });
 
 Deno.test("hv_vmbus hot-added memory: the VM resumes with less memory than the image", () => {
-  const r = check(model, { params: { hotAdd: true } });
+  const r = checkSync(model, { params: { hotAdd: true } });
   assert.equal(r.distinctStates, 5536);
   assertHoldsExcept(r, ["image_memory_matches_vm"]);
   assert.deepEqual(trace(r, "image_memory_matches_vm"), [
@@ -224,7 +226,7 @@ Deno.test("hv_vmbus hot-added memory: the VM resumes with less memory than the i
 });
 
 Deno.test("hv_vmbus a UIO device refuses hibernation and the VM keeps running", () => {
-  const r = check(model, { params: { uio: true } });
+  const r = checkSync(model, { params: { uio: true } });
   assert.equal(r.distinctStates, 125);
   assertHoldsExcept(r, []);
   assert.equal(status(r, "hibernation_refused_vm_running"), "witnessed");
@@ -232,7 +234,7 @@ Deno.test("hv_vmbus a UIO device refuses hibernation and the VM keeps running", 
 });
 
 Deno.test("hv_vmbus uio_suspend_ignored: hibernation goes on with the UIO channel open", () => {
-  const r = check(model, { params: { uio: true, variant: "uio_suspend_ignored" } });
+  const r = checkSync(model, { params: { uio: true, variant: "uio_suspend_ignored" } });
   assert.equal(r.distinctStates, 14154);
   assertHoldsExcept(r, [
     "image_channels_closed",
@@ -255,7 +257,7 @@ Deno.test("hv_vmbus fires every action in some configuration", () => {
   const configs = [{}, { vf: true, resumeOn: "azure_new_vm" }, { hotAdd: true }, { uio: true }, {
     resumeOn: "local_new_vm",
   }];
-  const unfired = configs.map((params) => new Set(check(model, { params }).unfiredActions));
+  const unfired = configs.map((params) => new Set(checkSync(model, { params }).unfiredActions));
   const never = [...unfired[0]!].filter((name) => unfired.every((set) => set.has(name)));
   assert.deepEqual(never, []);
 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { check } from "../mod.ts";
+import { checkSync } from "../mod.ts";
 import { formatAction } from "../src/properties.ts";
 import model from "./hv_vp_assist.ts";
 
-const run = (params: Record<string, unknown>) => check(model, { params });
+const run = (params: Record<string, unknown>) => checkSync(model, { params });
 const status = (r: ReturnType<typeof run>, name: string) => r.properties.find((p) => p.name === name)!;
 const actionsOf = (r: ReturnType<typeof run>, name: string) =>
   status(r, name).trace!.actions.map(formatAction);

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { check } from "../mod.ts";
+import { checkSync } from "../mod.ts";
 import kvmOverlay from "./kvm_overlay.ts";
 
 type Params = Record<string, string | number>;
 
 function run(params: Params) {
-  return check(kvmOverlay, { params: { frames: 2, vcpus: 1, ...params } });
+  return checkSync(kvmOverlay, { params: { frames: 2, vcpus: 1, ...params } });
 }
 
 function status(r: ReturnType<typeof run>, name: string) {
@@ -120,7 +120,7 @@ Deno.test("kvm_overlay per_vtl_overlays holds, with every witness reached", () =
 });
 
 Deno.test("kvm_overlay defaults are the per_vtl_overlays gate", () => {
-  const r = check(kvmOverlay);
+  const r = checkSync(kvmOverlay);
   assert.equal(r.distinctStates, 8568);
   assert.equal(r.verdict, "holds");
 });

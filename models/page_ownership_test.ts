@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { check } from "../mod.ts";
+import { checkSync } from "../mod.ts";
 import pageOwnership from "./page_ownership.ts";
 
 Deno.test("page_ownership with the fix has exactly 2*4^N + 2*3^N states, as SPIN and Rumur count", () => {
   for (let pages = 1; pages <= 7; pages++) {
-    const r = check(pageOwnership, { params: { pages, fixed: true } });
+    const r = checkSync(pageOwnership, { params: { pages, fixed: true } });
     assert.equal(r.distinctStates, 2 * 4 ** pages + 2 * 3 ** pages, `pages=${pages}`);
     assert.equal(r.verdict, "holds");
     assert.deepEqual(r.unfiredActions, []);
@@ -12,12 +12,12 @@ Deno.test("page_ownership with the fix has exactly 2*4^N + 2*3^N states, as SPIN
 });
 
 Deno.test("page_ownership at N=8 matches SPIN's and Rumur's states, transitions and depth", () => {
-  const r = check(pageOwnership, { params: { pages: 8, fixed: true } });
+  const r = checkSync(pageOwnership, { params: { pages: 8, fixed: true } });
   assert.deepEqual([r.distinctStates, r.transitions, r.depth], [144_194, 1_599_108, 27]);
 });
 
 Deno.test("page_ownership without the fix: alloc, share, kexec_start, kexec_complete", () => {
-  const r = check(pageOwnership, { params: { pages: 3, fixed: false } });
+  const r = checkSync(pageOwnership, { params: { pages: 3, fixed: false } });
   const violation = r.properties.find((p) => p.name === "host_mapped_implies_shared")!;
   assert.equal(violation.status, "violated");
   assert.deepEqual(
@@ -33,7 +33,7 @@ Deno.test("page_ownership without the fix: alloc, share, kexec_start, kexec_comp
 });
 
 Deno.test("page_ownership with check=false has no invariant to break", () => {
-  const r = check(pageOwnership, { params: { pages: 2, fixed: false, check: false } });
+  const r = checkSync(pageOwnership, { params: { pages: 2, fixed: false, check: false } });
   assert.deepEqual(r.properties.map((p) => p.name), ["deadlock"]);
   assert.equal(r.verdict, "holds");
 });

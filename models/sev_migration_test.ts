@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { check } from "../mod.ts";
+import { checkSync } from "../mod.ts";
 import type { CheckResult } from "../mod.ts";
 import sevMigration from "./sev_migration.ts";
 
 function run(params: Record<string, unknown>): CheckResult {
-  return check(sevMigration, { params });
+  return checkSync(sevMigration, { params });
 }
 
 function statusOf(r: CheckResult, name: string): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { check } from "../mod.ts";
+import { checkSync } from "../mod.ts";
 import type { CheckResult } from "../mod.ts";
 import { formatAction } from "../src/properties.ts";
 import xenKexec from "./xen_kexec.ts";
@@ -15,7 +15,7 @@ function trace(r: CheckResult, name: string): string[] {
 }
 
 Deno.test("xen_kexec without soft reset leaves shared_info and a PIRQ to K2", () => {
-  const r = check(xenKexec, { params: { variant: "no_soft_reset", balloon: false } });
+  const r = checkSync(xenKexec, { params: { variant: "no_soft_reset", balloon: false } });
   assert.equal(r.verdict, "violated");
   assert.equal(r.distinctStates, 488);
   assert.deepEqual(trace(r, "k2_free_ram_is_private"), [
@@ -39,7 +39,7 @@ Deno.test("xen_kexec without soft reset leaves shared_info and a PIRQ to K2", ()
 });
 
 Deno.test("xen_kexec with 2014 blkback leaves a persistent grant mapped into K2", () => {
-  const r = check(xenKexec, { params: { variant: "soft_reset_2014_blkback", balloon: false } });
+  const r = checkSync(xenKexec, { params: { variant: "soft_reset_2014_blkback", balloon: false } });
   assert.equal(r.verdict, "violated");
   assert.equal(r.distinctStates, 368);
   const persistent = [
@@ -62,7 +62,7 @@ Deno.test("xen_kexec with 2014 blkback leaves a persistent grant mapped into K2"
 });
 
 Deno.test("xen_kexec with soft reset and patched blkback holds without ballooning", () => {
-  const r = check(xenKexec, { params: { variant: "soft_reset_patched_blkback", balloon: false } });
+  const r = checkSync(xenKexec, { params: { variant: "soft_reset_patched_blkback", balloon: false } });
   assert.equal(r.verdict, "holds");
   assert.equal(r.distinctStates, 146);
   for (const name of ["soft_reset_completes", "k2_reuses_frame", "backend_disconnects_after_drain"]) {
@@ -74,7 +74,7 @@ Deno.test("xen_kexec with soft reset and patched blkback holds without balloonin
     "blkback_complete(frame=1)",
     "backend_disconnect",
   ]);
-  const larger = check(xenKexec, {
+  const larger = checkSync(xenKexec, {
     params: { variant: "soft_reset_patched_blkback", balloon: false, frames: 4, pirqs: 2 },
   });
   assert.equal(larger.verdict, "holds");
@@ -82,7 +82,7 @@ Deno.test("xen_kexec with soft reset and patched blkback holds without balloonin
 });
 
 Deno.test("xen_kexec with soft reset and patched blkback still hands a ballooned frame to K2", () => {
-  const r = check(xenKexec, { params: { variant: "soft_reset_patched_blkback", balloon: true } });
+  const r = checkSync(xenKexec, { params: { variant: "soft_reset_patched_blkback", balloon: true } });
   assert.equal(r.verdict, "violated");
   assert.equal(r.distinctStates, 988);
   assert.deepEqual(trace(r, "k2_free_ram_is_private"), [
@@ -99,7 +99,7 @@ Deno.test("xen_kexec with soft reset and patched blkback still hands a ballooned
 });
 
 Deno.test("xen_kexec with patched blkback fails when xenbus_dev_shutdown times out", () => {
-  const r = check(xenKexec, {
+  const r = checkSync(xenKexec, {
     params: { variant: "soft_reset_patched_blkback", balloon: false, shutdown_timeout: true },
   });
   assert.equal(r.verdict, "violated");
@@ -116,10 +116,10 @@ Deno.test("xen_kexec with patched blkback fails when xenbus_dev_shutdown times o
 });
 
 Deno.test("xen_kexec with an atomic kexec_is_safe check holds", () => {
-  const r = check(xenKexec, { params: { variant: "kexec_is_safe_atomic", balloon: true } });
+  const r = checkSync(xenKexec, { params: { variant: "kexec_is_safe_atomic", balloon: true } });
   assert.equal(r.verdict, "holds");
   assert.equal(r.distinctStates, 218);
-  const larger = check(xenKexec, {
+  const larger = checkSync(xenKexec, {
     params: { variant: "kexec_is_safe_atomic", balloon: true, frames: 4, pirqs: 2 },
   });
   assert.equal(larger.verdict, "holds");
@@ -127,7 +127,7 @@ Deno.test("xen_kexec with an atomic kexec_is_safe check holds", () => {
 });
 
 Deno.test("xen_kexec with a check-then-act kexec_is_safe lets a balloon operation slip through", () => {
-  const r = check(xenKexec, { params: { variant: "kexec_is_safe_check_then_act", balloon: true } });
+  const r = checkSync(xenKexec, { params: { variant: "kexec_is_safe_check_then_act", balloon: true } });
   assert.equal(r.verdict, "violated");
   assert.equal(r.distinctStates, 968);
   assert.deepEqual(trace(r, "kexec_is_safe_gates_unsafe_kexec"), [
@@ -147,7 +147,7 @@ Deno.test("xen_kexec fires every action in some variant", () => {
     { variant: "soft_reset_2014_blkback", balloon: true },
     { variant: "kexec_is_safe_atomic", balloon: true },
   ] as const;
-  const unfired = configs.map((params) => new Set(check(xenKexec, { params }).unfiredActions));
+  const unfired = configs.map((params) => new Set(checkSync(xenKexec, { params }).unfiredActions));
   const never = [...unfired[0]!].filter((name) => unfired.every((set) => set.has(name)));
   assert.deepEqual(never, []);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { check, checkInstanceParallel } from "./check.ts";
+import { checkInstanceParallel, checkSync } from "./check.ts";
 import { runGate } from "./gate_runner.ts";
 import { gate } from "./gate.ts";
 import { bool, defineModel } from "../mod.ts";
@@ -12,10 +12,10 @@ import { freeList, symmetricFreeList, undeclaredAssertion } from "./testdata/tra
 import { TracedError } from "./failure_site.ts";
 
 const file = new URL("./testdata/trace_models.ts", import.meta.url).href;
-const named = (r: ReturnType<typeof check>, name: string) => r.properties.find((p) => p.name === name)!;
+const named = (r: ReturnType<typeof checkSync>, name: string) => r.properties.find((p) => p.name === name)!;
 
 Deno.test("an assertion failed in an effect is a violation with a shortest counterexample ending in that action", () => {
-  const r = check(freeList);
+  const r = checkSync(freeList);
   const p = named(r, "no_double_free");
   assert.equal(p.kind, "assertion");
   assert.equal(p.status, "violated");
@@ -47,15 +47,15 @@ Deno.test("an assertion that never fails holds", () => {
     ],
     properties: (_p, { assertion }) => [assertion("no_double_free")],
   });
-  const r = check(guarded);
+  const r = checkSync(guarded);
   assert.equal(named(r, "no_double_free").status, "holds");
   assert.equal(r.verdict, "holds");
   assert.equal(exploreNaively(instantiate(guarded as never)).properties.no_double_free!.status, "holds");
 });
 
 Deno.test("assertions agree in exact mode, with 2 and 3 workers, and under symmetry", async () => {
-  const one = check(freeList);
-  const exact = check(freeList, { exact: true });
+  const one = checkSync(freeList);
+  const exact = checkSync(freeList, { exact: true });
   assert.deepEqual(named(exact, "no_double_free").trace, named(one, "no_double_free").trace);
   for (const workers of [2, 3]) {
     const many = await checkInstanceParallel(instantiate(freeList as never), {
@@ -65,7 +65,7 @@ Deno.test("assertions agree in exact mode, with 2 and 3 workers, and under symme
     assert.deepEqual(many.properties, one.properties);
     assert.equal(many.distinctStates, one.distinctStates);
   }
-  const sym = check(symmetricFreeList);
+  const sym = checkSync(symmetricFreeList);
   const p = named(sym, "no_double_free");
   assert.equal(p.status, "violated");
   assert.equal(p.traceLength, 3);
@@ -77,11 +77,11 @@ Deno.test("assertions agree in exact mode, with 2 and 3 workers, and under symme
     2,
   );
   assert.deepEqual(symWorkers.properties, sym.properties);
-  assert.deepEqual(named(check(symmetricFreeList, { exact: true }), "no_double_free").trace, p.trace);
+  assert.deepEqual(named(checkSync(symmetricFreeList, { exact: true }), "no_double_free").trace, p.trace);
 });
 
 Deno.test("an assertion the model does not declare is a model error naming it", () => {
-  assert.throws(() => check(undeclaredAssertion), (error: unknown) => {
+  assert.throws(() => checkSync(undeclaredAssertion), (error: unknown) => {
     assert.ok(error instanceof TracedError);
     assert.match(
       error.message,
@@ -99,7 +99,7 @@ Deno.test("assert() refuses a condition that is not a boolean; assertion() check
 });
 
 Deno.test("text and ITF traces show the failing action after the last state", () => {
-  const trace = named(check(freeList), "no_double_free").trace!;
+  const trace = named(checkSync(freeList), "no_double_free").trace!;
   const text = formatTraceText(trace, "Assertion no_double_free fails in the effect of the last action.");
   assert.match(text, /\(1 steps\)/);
   assert.match(text, /State 2: <free\(page=0\)>\n\(no state: its effect failed assertion no_double_free\)/);

@@ -7,6 +7,7 @@
  */
 
 import type { Fields, Value } from "./domain.ts";
+import { InputError } from "./errors.ts";
 import { instantiate, type Model, type ModelInstance } from "./model.ts";
 import type { Params } from "./params.ts";
 import { isSafety, type PropertyKind, type PropertyStatus, statusOf } from "./properties.ts";
@@ -20,6 +21,11 @@ import { rebuildTrace, type Trace } from "./trace.ts";
 export interface CheckOptions extends SearchOptions {
   /** Parameter values; the rest take their defaults. */
   readonly params?: Readonly<Record<string, unknown>>;
+  /**
+   * Threads to search on (default 1: the calling thread). The result is the same for any number. With
+   * more than one, each thread imports the model from the module that defined it, which must export it.
+   */
+  readonly workers?: number;
 }
 
 export type { PropertyStatus } from "./properties.ts";
@@ -110,13 +116,15 @@ export interface CheckResult {
 }
 
 /**
- * Checks a model.
+ * Checks a model: explores every reachable state within its bounds and returns each property's status
+ * with its shortest counterexample (or witness). The event loop runs between phases of the search, so
+ * timers and signals are served while it runs.
  *
  * @example
  * ```ts
  * import { check, defineModel, int } from "../mod.ts";
  *
- * const counter = defineModel({
+ * export const counter = defineModel({
  *   name: "counter",
  *   params: {},
  *   state: () => ({ n: int(0, 3) }),
@@ -125,13 +133,50 @@ export interface CheckResult {
  *   properties: (_p, { always }) => [always("below_three", (s) => s.n < 3)],
  *   deadlock: false,
  * });
- * const result = check(counter);
+ * const result = await check(counter);
  * console.assert(result.verdict === "violated" && result.properties[0]!.traceLength === 3);
  * ```
  */
-export function check<P extends Params, F extends Fields>(
+export async function check<P extends Params, F extends Fields>(
   model: Model<P, F>,
   options: CheckOptions = {},
+): Promise<CheckResult> {
+  const instance = instantiate(model as unknown as Model, options.params ?? {});
+  const workers = options.workers ?? 1;
+  if (!Number.isSafeInteger(workers) || workers < 1) {
+    throw new InputError(`Expected workers to be a whole number of at least 1 but found ${workers}.`);
+  }
+  if (workers === 1) return summarize(instance, await searchInThread(instance, options));
+  if (model.origin === undefined) {
+    throw new InputError(
+      `Model ${model.name}: worker threads cannot tell which module defines it; check it with one worker.`,
+    );
+  }
+  const ref: ModelRef = { module: model.origin, modelName: model.name };
+  return summarize(instance, await searchParallel(instance, ref, workers, options));
+}
+
+/**
+ * Checks a model in the calling thread, synchronously: `check` with one worker, for scripts and tests
+ * that do not await.
+ *
+ * @example
+ * ```ts
+ * import { checkSync, defineModel, int } from "../mod.ts";
+ *
+ * const flip = defineModel({
+ *   name: "flip",
+ *   params: {},
+ *   state: () => ({ n: int(0, 1) }),
+ *   init: () => {},
+ *   actions: (_p, { action }) => [action("flip", { effect: (s) => { s.n = 1 - s.n; } })],
+ * });
+ * console.assert(checkSync(flip).distinctStates === 2);
+ * ```
+ */
+export function checkSync<P extends Params, F extends Fields>(
+  model: Model<P, F>,
+  options: Omit<CheckOptions, "workers"> = {},
 ): CheckResult {
   const instance = instantiate(model as unknown as Model, options.params ?? {});
   return checkInstance(instance, options);

@@ -25,7 +25,7 @@ import {
   type ValueOf,
 } from "./domain.ts";
 import { InputError } from "./errors.ts";
-import { asBoolean } from "./model_failure.ts";
+import { asBoolean, callerModule } from "./model_failure.ts";
 import { nameProblem } from "./names.ts";
 import { type RecordShape, shapeOf, wordsOf } from "./layout.ts";
 import { type Params, type ParamValues, resolveParams } from "./params.ts";
@@ -199,10 +199,19 @@ export interface ModelSpec<P extends Params, F extends Fields> {
 
 /** A defined model: its spec, and `instantiate` to bind parameter values. */
 export interface Model<P extends Params = Params, F extends Fields = Fields> {
+  /** The model's name, as in its spec. */
   readonly name: string;
+  /** One sentence on what it models. */
   readonly description: string;
+  /** Its parameters, as in its spec. */
   readonly params: P;
+  /** The spec `defineModel` was given. */
   readonly spec: ModelSpec<P, F>;
+  /**
+   * The URL of the module that called `defineModel`, when known: worker threads import the model from
+   * there (it must be one of the module's exports).
+   */
+  readonly origin?: string;
 }
 
 /**
@@ -237,11 +246,13 @@ export function defineModel<const P extends Params, const F extends Fields>(
       throw new TypeError(`Expected model ${spec.name} to have a ${key} function`);
     }
   }
+  const origin = callerModule(new Error().stack);
   return Object.freeze({
     name: spec.name,
     description: spec.description ?? "",
     params: spec.params ?? {},
     spec,
+    ...(origin === undefined ? {} : { origin }),
   });
 }
 

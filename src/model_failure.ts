@@ -46,6 +46,15 @@ function isEngine(url: string): boolean {
 
 const framePattern = /^at (?:.* \()?(.+):(\d+):(\d+)\)?$/;
 
+/** The URL of the first module outside the engine on `stack`: the module that called into it. */
+export function callerModule(stack: string | undefined): string | undefined {
+  for (const line of (stack ?? "").split("\n")) {
+    const match = framePattern.exec(line.trim());
+    if (match && !isEngine(match[1]!) && /^(file|https?):/.test(match[1]!)) return match[1]!;
+  }
+  return undefined;
+}
+
 /**
  * Where in the user's code `error` was thrown: the first stack frame outside the engine, as
  * `models/foo.ts:12:7` (relative to the working folder when inside it), or undefined.

@@ -11,7 +11,8 @@ import type { Model } from "./model.ts";
 /** A registered model (models/mod.ts) or an export of a module. */
 export type ModelRef =
   | { readonly registered: string }
-  | { readonly module: string; readonly exportName: string };
+  | { readonly module: string; readonly exportName: string }
+  | { readonly module: string; readonly modelName: string };
 
 /** Whether a value is a model built with defineModel. */
 export function isModel(x: unknown): x is Model {
@@ -29,6 +30,16 @@ export async function resolveModelRef(ref: ModelRef): Promise<Model> {
     return model;
   }
   const module = await import(ref.module);
+  if ("modelName" in ref) {
+    const model = Object.values(module).find((x) => isModel(x) && x.name === ref.modelName);
+    if (!isModel(model)) {
+      throw new InputError(
+        `${ref.module} defines model ${ref.modelName} but does not export it, so worker threads cannot ` +
+          `import it: export it, or check it with one worker.`,
+      );
+    }
+    return model;
+  }
   const model = module[ref.exportName];
   if (!isModel(model)) throw new InputError(`${ref.module} has no model export named ${ref.exportName}.`);
   return model;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { check, checkInstanceParallel } from "./check.ts";
+import { checkInstanceParallel, checkSync } from "./check.ts";
 import { InputError } from "./errors.ts";
 import { TracedError } from "./failure_site.ts";
 import { sampled } from "./level_worker.ts";
@@ -32,7 +32,7 @@ function seen(run: () => unknown, pattern: RegExp): TracedError {
 Deno.test("the search sees an effect that calls Math.random(), on every run", () => {
   for (let run = 0; run < 5; run++) {
     const error = seen(
-      () => check(randomEffect),
+      () => checkSync(randomEffect),
       /Model random_effect is nondeterministic: expanding state #\d+/,
     );
     assert.match(error.message, /action roll leads to different states the two times/);
@@ -43,25 +43,25 @@ Deno.test("the search sees an effect that calls Math.random(), on every run", ()
 
 Deno.test("the search sees an effect that counts its calls in a closure", () => {
   seen(
-    () => check(closureCounter()),
+    () => checkSync(closureCounter()),
     /closure_counter is nondeterministic: .*action step leads to different states/,
   );
 });
 
 Deno.test("the search sees a guard that reads a global variable its effects write", () => {
   seen(
-    () => check(mutableGlobalGuard()),
+    () => checkSync(mutableGlobalGuard()),
     /mutable_global_guard is nondeterministic: .*action fire was enabled the first time and is disabled the second/,
   );
 });
 
 Deno.test("a guard or transition property that writes the state is named as exactly that", () => {
   seen(
-    () => check(writingGuard),
+    () => checkSync(writingGuard),
     /writing_guard: the guard of action inc wrote variable \w+, but guards, properties/,
   );
   seen(
-    () => check(writingTransition),
+    () => checkSync(writingTransition),
     /writing_transition: the property marks on action inc wrote variable \w+, but guards, properties/,
   );
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { check } from "./check.ts";
+import { checkSync } from "./check.ts";
 import { instantiate, type Model } from "./model.ts";
 import { findingHeadline, isSafety, PROPERTY_KINDS, type PropertyKind, statusOf } from "./properties.ts";
 import { counter, throwingGuard } from "./test_models.ts";
@@ -33,6 +33,6 @@ Deno.test("deadlock is an ordinary property of the instance, last, unless the mo
   const off = instantiate(throwingGuard as unknown as Model, {});
   assert.ok(!off.properties.some((p) => p.kind === "deadlock"));
   // Results list it like any other property, in the same order.
-  const result = check(counter, { params: { limit: 2 } });
+  const result = checkSync(counter, { params: { limit: 2 } });
   assert.deepEqual(result.properties.map((p) => p.name), on.properties.map((p) => p.name));
 });

@@ -441,8 +441,8 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
  * @example
  * ```ts
  * import { randomModel } from "./random_model.ts";
- * import { check } from "./check.ts";
- * console.assert(check(randomModel, { params: { seed: 3 } }).distinctStates > 0);
+ * import { checkSync } from "./check.ts";
+ * console.assert(checkSync(randomModel, { params: { seed: 3 } }).distinctStates > 0);
  * ```
  */
 export const randomModel = defineModel({

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { check } from "./check.ts";
+import { checkSync } from "./check.ts";
 import {
   arrayOf,
   bool,
@@ -199,13 +199,13 @@ Deno.test("page_ownership with symmetric pages has 2*C(N+3,3) + 2*C(N+2,2) orbit
   // Rumur 2022.08.20, pages as a scalarset, --symmetry-reduction=exhaustive: 60, 100, 154, 224 (N=3..6).
   const pinned = [14, 32, 60, 100, 154, 224, 312, 420];
   for (let pages = 1; pages <= 8; pages++) {
-    const r = check(pageOwnership, { params: { pages, fixed: true, symmetry: true } });
+    const r = checkSync(pageOwnership, { params: { pages, fixed: true, symmetry: true } });
     assert.equal(r.distinctStates, 2 * binomial(pages + 3, 3) + 2 * binomial(pages + 2, 2), `pages=${pages}`);
     assert.equal(r.distinctStates, pinned[pages - 1]);
     assert.equal(r.verdict, "holds");
     assert.deepEqual(r.unfiredActions, []);
   }
-  const plain = check(pageOwnership, { params: { pages: 3, fixed: true } });
+  const plain = checkSync(pageOwnership, { params: { pages: 3, fixed: true } });
   assert.equal(plain.distinctStates, 2 * 4 ** 3 + 2 * 3 ** 3);
 });
 
@@ -313,8 +313,8 @@ Deno.test("elementOf values and two independent sets: orbit count equals brute-f
   const orbits = new Set(
     states.map((w) => elements.map((g) => permuteState(instance, w, g).join(",")).sort()[0]),
   );
-  const reduced = check(pointers);
-  const plain = check(pointers, { params: { symmetry: false } });
+  const reduced = checkSync(pointers);
+  const plain = checkSync(pointers, { params: { symmetry: false } });
   assert.equal(plain.distinctStates, states.length);
   assert.equal(reduced.distinctStates, orbits.size);
   assert.ok(reduced.distinctStates < plain.distinctStates);
@@ -328,8 +328,8 @@ function assertConcreteTraces(
   model: typeof pointers | typeof pageOwnership,
   params: Record<string, unknown>,
 ) {
-  const reduced = check(model as typeof pointers, { params: { ...params, symmetry: true } });
-  const plain = check(model as typeof pointers, { params: { ...params, symmetry: false } });
+  const reduced = checkSync(model as typeof pointers, { params: { ...params, symmetry: true } });
+  const plain = checkSync(model as typeof pointers, { params: { ...params, symmetry: false } });
   const instance = inst(model as typeof pointers, { ...params, symmetry: true });
   let traces = 0;
   reduced.properties.forEach((p, i) => {

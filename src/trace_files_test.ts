@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "./cli.ts";
-import { check } from "./check.ts";
+import { checkSync } from "./check.ts";
 import { counter } from "./test_models.ts";
 import { freeList, lateOutOfRange } from "./testdata/trace_models.ts";
 import { TracedError } from "./failure_site.ts";
@@ -22,7 +22,7 @@ const exists = async (path: string) => await Deno.stat(path).then(() => true, ()
 
 Deno.test("writePropertyTraces() writes counterexamples and witnesses, each headline saying which", async () => {
   const dir = await Deno.makeTempDir();
-  const r = check(counter, { params: { limit: 5 } });
+  const r = checkSync(counter, { params: { limit: 5 } });
   const paths = await writePropertyTraces(dir, r.properties);
   assert.deepEqual(Object.keys(paths).sort(), ["below_limit", "deadlock", "reaches_two"]);
   const witness = await Deno.readTextFile(`${dir}/reaches_two.txt`);
@@ -38,7 +38,7 @@ Deno.test("writePropertyTraces() writes counterexamples and witnesses, each head
 });
 
 Deno.test("headline() says what each kind of trace shows", () => {
-  const p = check(freeList).properties.find((x) => x.name === "no_double_free")!;
+  const p = checkSync(freeList).properties.find((x) => x.name === "no_double_free")!;
   assert.equal(headline(p), "Assertion no_double_free fails in the effect of the last action.");
 });
 
@@ -46,7 +46,7 @@ Deno.test("withFailureTrace() writes the run to a model error and says where in 
   const dir = await Deno.makeTempDir();
   let caught: unknown;
   try {
-    check(lateOutOfRange);
+    checkSync(lateOutOfRange);
   } catch (error) {
     caught = error;
   }

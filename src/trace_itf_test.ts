@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { check } from "./check.ts";
+import { checkSync } from "./check.ts";
 import { InputError } from "./errors.ts";
 import { instantiate, type Model } from "./model.ts";
 import { replayStates } from "./replay.ts";
@@ -8,7 +8,7 @@ import { parseItf, toItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
 
 Deno.test("toItf() writes ITF values: #bigint integers, lists, records, #meta.index", () => {
-  const r = check(counter, { params: { limit: 2 } });
+  const r = checkSync(counter, { params: { limit: 2 } });
   const doc = toItf(r.properties[0]!.trace!, { property: "below_limit" });
   assert.equal(doc["#meta"].format, "ITF");
   assert.deepEqual(doc.vars, ["n"]);
@@ -19,7 +19,7 @@ Deno.test("toItf() writes ITF values: #bigint integers, lists, records, #meta.in
 });
 
 Deno.test("a counterexample survives ITF text and replays as a run of the model", () => {
-  const witness = check(counter, { params: { limit: 4 } }).properties[0]!.trace!;
+  const witness = checkSync(counter, { params: { limit: 4 } }).properties[0]!.trace!;
   assert.equal(witness.states.length, 5);
   const text = JSON.stringify(toItf(witness));
   const parsed = parseItf(text, instantiate(counter as unknown as Model, { limit: 4 }), "t.itf.json");
@@ -80,7 +80,7 @@ Deno.test("replayStates() reports the first step the model cannot take", () => {
 
 Deno.test("parseItf() rejects corrupt, truncated and mismatched files with a clear message", () => {
   const instance = instantiate(counter as unknown as Model, { limit: 4 });
-  const good = JSON.stringify(toItf(check(counter, { params: { limit: 4 } }).properties[0]!.trace!));
+  const good = JSON.stringify(toItf(checkSync(counter, { params: { limit: 4 } }).properties[0]!.trace!));
   const cases: [string, RegExp][] = [
     [good.slice(0, good.length / 2), /is not valid JSON .*truncated/],
     ["[]", /expected an ITF object/],
@@ -109,7 +109,7 @@ Deno.test("parseItf() rejects corrupt, truncated and mismatched files with a cle
 });
 
 Deno.test("formatTraceText() shows the whole first state, then only what changed", () => {
-  const trace = check(counter, { params: { limit: 2, wrap: true } }).properties.find((p) =>
+  const trace = checkSync(counter, { params: { limit: 2, wrap: true } }).properties.find((p) =>
     p.name === "never_wraps"
   )!.trace!;
   assert.equal(
@@ -158,7 +158,7 @@ Deno.test("a lasso keeps its loop: text says where it goes back to, ITF writes a
       e instanceof InputError && /"loop" must be the index of one of its 3 states but is 3/.test(e.message),
   );
   // A finite run has no loop in either form.
-  const finite = check(counter, { params: { limit: 2 } }).properties[0]!.trace!;
+  const finite = checkSync(counter, { params: { limit: 2 } }).properties[0]!.trace!;
   assert.equal(toItf(finite).loop, undefined);
   assert.doesNotMatch(formatTraceText(finite, "x"), /Back to state/);
 });

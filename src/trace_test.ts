@@ -207,7 +207,7 @@ Deno.test("rebuildTrace() under symmetry returns a concrete run and checks its l
   );
 });
 
-Deno.test("check() returns a validated trace for every violation and witness", () => {
+Deno.test("checkSync() returns a validated trace for every violation and witness", () => {
   const { model } = switchable();
   const result = checkInstance(instantiate(model as never));
   for (const p of result.properties) {

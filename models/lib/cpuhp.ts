@@ -91,7 +91,7 @@ function cpuhpDomain(config: CpuhpConfig) {
  * @example
  * ```ts
  * import { cpuhp } from "./cpuhp.ts";
- * import { check, defineModel } from "../../mod.ts";
+ * import { checkSync, defineModel } from "../../mod.ts";
  *
  * const hp = cpuhp({ cpus: 2, callbacks: 1 });
  * const m = defineModel({
@@ -101,7 +101,7 @@ function cpuhpDomain(config: CpuhpConfig) {
  *   init: (s) => hp.boot(s),
  *   actions: (_, kit) => hp.actions(kit, { hotplug: () => true }),
  * });
- * console.assert(check(m).distinctStates > 1);
+ * console.assert(checkSync(m).distinctStates > 1);
  * ```
  */
 export function cpuhp(config: CpuhpConfig) {

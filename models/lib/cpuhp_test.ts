@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { check } from "../../mod.ts";
+import { checkSync } from "../../mod.ts";
 import { formatAction } from "../../src/properties.ts";
 import model, { cpuhp } from "./cpuhp.ts";
 
-const run = (params: Record<string, unknown>) => check(model, { params });
+const run = (params: Record<string, unknown>) => checkSync(model, { params });
 
 Deno.test("cpuhp_demo pins its state counts and holds when teardown mirrors startup", () => {
   const counts: [Record<string, unknown>, number][] = [

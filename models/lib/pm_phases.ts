@@ -106,7 +106,7 @@ type Pm = RecordView<{ pm: ReturnType<typeof pmDomain> }>["pm"];
  * @example
  * ```ts
  * import { pmPhases } from "./pm_phases.ts";
- * import { check, defineModel } from "../../mod.ts";
+ * import { checkSync, defineModel } from "../../mod.ts";
  *
  * const pm = pmPhases({ devices: 2 });
  * const m = defineModel({
@@ -117,7 +117,7 @@ type Pm = RecordView<{ pm: ReturnType<typeof pmDomain> }>["pm"];
  *   actions: (_, kit) => pm.actions(kit),
  *   terminal: (s) => pm.finished(s, "freeze"),
  * });
- * console.assert(check(m).verdict === "holds");
+ * console.assert(checkSync(m).verdict === "holds");
  * ```
  */
 export function pmPhases(config: PmConfig) {

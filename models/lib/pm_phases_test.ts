@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { check } from "../../mod.ts";
+import { checkSync } from "../../mod.ts";
 import { formatAction } from "../../src/properties.ts";
 import model, { PM_PHASES, PM_SEQUENCES, pmPhases } from "./pm_phases.ts";
 
-const run = (params: Record<string, unknown>) => check(model, { params });
+const run = (params: Record<string, unknown>) => checkSync(model, { params });
 
 Deno.test("pm_phases_demo pins its state counts and keeps every phase in order", () => {
   for (const [devices, n] of [[1, 94], [2, 174], [3, 334], [4, 654]] as const) {
