@@ -30,16 +30,54 @@
  */
 
 export { arrayOf, bool, elementOf, enumOf, indexSet, int, recordOf } from "./src/domain.ts";
-export type { Domain, Fields, IndexSet, Value, ValueOf } from "./src/domain.ts";
-export { boolParam, enumParam, intParam } from "./src/params.ts";
-export type { Params, ParamValues } from "./src/params.ts";
-export { action, defineModel, range } from "./src/model.ts";
-export type { ActionSpec, Model, ModelKit, ModelSpec } from "./src/model.ts";
-export { always, assert, assertion, sometimes, transition } from "./src/properties.ts";
-export type { ActionLabel, AssertionProperty, Property } from "./src/properties.ts";
-export type { ReadonlyView, RecordView, ScalarArrayView } from "./src/state_view.ts";
-export { check, checkSync } from "./src/check.ts";
 export type {
+  ArrayDomain,
+  BoolDomain,
+  Domain,
+  EnumDomain,
+  Fields,
+  IndexSet,
+  IntDomain,
+  RecordDomain,
+  ScalarDomain,
+  Value,
+  ValueOf,
+} from "./src/domain.ts";
+export { boolParam, enumParam, intParam } from "./src/params.ts";
+export type { BoolParam, EnumParam, IntParam, Param, Params, ParamValues } from "./src/params.ts";
+export { action, defineModel, range } from "./src/model.ts";
+export type {
+  ActionParamDomains,
+  ActionParamValues,
+  ActionSpec,
+  Model,
+  ModelKit,
+  ModelSpec,
+} from "./src/model.ts";
+export { always, assert, assertion, sometimes, transition } from "./src/properties.ts";
+export type {
+  ActionLabel,
+  AlwaysProperty,
+  AssertionProperty,
+  Property,
+  PropertyKind,
+  SometimesProperty,
+  TransitionProperty,
+} from "./src/properties.ts";
+export type {
+  CompositeKeys,
+  ReadonlyView,
+  RecordView,
+  ScalarArrayView,
+  ScalarKeys,
+  ViewOf,
+} from "./src/state_view.ts";
+export { check, checkSync } from "./src/check.ts";
+export type { LimitHit, Progress, SearchLimits, SearchOptions } from "./src/search_types.ts";
+export type { SearchState, WordStream } from "./src/checkpoint.ts";
+export type { Finding } from "./src/keys.ts";
+export type {
+  ActionCount,
   CheckOptions,
   CheckResult,
   PropertyResult,

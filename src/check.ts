@@ -42,7 +42,9 @@ export type SafetyVerdict = "holds" | "violated" | "incomplete";
 
 /** How many of a run's witnesses (`sometimes` properties) were found. */
 export interface WitnessCount {
+  /** Witnesses the model declares. */
   readonly total: number;
+  /** Of those, how many a reachable state satisfies. */
   readonly witnessed: number;
   /** Not witnessed in the whole reachable space. */
   readonly notWitnessed: number;
@@ -52,9 +54,13 @@ export interface WitnessCount {
 
 /** One property's result. */
 export interface PropertyResult {
+  /** The property's name. */
   readonly name: string;
+  /** Its kind (see PROPERTY_KINDS). */
   readonly kind: PropertyKind;
+  /** What it says, as the model describes it. */
   readonly description: string;
+  /** What the search found. */
   readonly status: PropertyStatus;
   /** Number of actions in the (shortest) counterexample or witness. */
   readonly traceLength?: number;
@@ -64,14 +70,19 @@ export interface PropertyResult {
 
 /** How often one declared action fired (over all its parameter values). */
 export interface ActionCount {
+  /** The declared action. */
   readonly name: string;
+  /** Transitions it made, over all its parameter values. */
   readonly fired: number;
 }
 
 /** The result of `check`. */
 export interface CheckResult {
+  /** The model's name. */
   readonly model: string;
+  /** The parameter values the run used (defaults included). */
   readonly params: Readonly<Record<string, Value>>;
+  /** The headline: see Verdict. */
   readonly verdict: Verdict;
   /** Whether every safety property holds, one is violated, or the search was cut before deciding. */
   readonly safety: SafetyVerdict;
@@ -81,13 +92,19 @@ export interface CheckResult {
   readonly limit?: Exclude<LimitHit, undefined>;
   /** Whether every reachable state was explored. */
   readonly complete: boolean;
+  /** Whether full states were stored (no fingerprint collision can hide a state). */
   readonly exact: boolean;
+  /** States stored. */
   readonly distinctStates: number;
+  /** Transitions taken (successors generated, duplicates included). */
   readonly transitions: number;
   /** Number of actions on the longest shortest path from an initial state. */
   readonly depth: number;
+  /** Seconds the search took (those of resumed runs included). */
   readonly seconds: number;
+  /** States stored per second. */
   readonly statesPerSecond: number;
+  /** Peak resident memory of the process, in bytes. */
   readonly peakMemoryBytes: number;
   /** Bytes held by the visited set and the per-state parent and action arrays. */
   readonly storeBytes: number;
@@ -100,9 +117,11 @@ export interface CheckResult {
   readonly collisionProbability: number;
   /** TLC's conservative estimate n*g/2^64 for n distinct and g generated states. 0 in exact mode. */
   readonly collisionProbabilityBound: number;
+  /** How often each declared action fired. */
   readonly actions: readonly ActionCount[];
   /** Declared actions that never fired: usually a modelling mistake. */
   readonly unfiredActions: readonly string[];
+  /** Every property's result, in the order the model declares them, deadlock last. */
   readonly properties: readonly PropertyResult[];
   /** Threads the search ran on. */
   readonly workers: number;

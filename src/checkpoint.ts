@@ -37,8 +37,11 @@ export type WordStream = Iterable<Uint32Array>;
 
 /** The state of a search at a segment boundary. */
 export interface SearchState {
+  /** States stored. */
   readonly distinct: number;
+  /** Transitions taken. */
   readonly transitions: number;
+  /** Depth of the level being expanded. */
   readonly depth: number;
   /** Id of the first state of `current`. */
   readonly currentFirstId: number;
@@ -46,9 +49,13 @@ export interface SearchState {
   readonly nextFirstId: number;
   /** Seconds spent before this checkpoint. */
   readonly seconds: number;
+  /** Per property, its finding so far (null: none). */
   readonly findings: readonly (Finding | null)[];
+  /** Per action instance, how often it fired. */
   readonly fired: readonly number[];
+  /** Parent id of every stored state, in id order. */
   readonly parents: WordStream;
+  /** Action index of every stored state, in id order. */
   readonly actions: WordStream;
   /** Visited states: fingerprint pairs, or packed states in exact mode. */
   readonly visited: WordStream;

@@ -12,13 +12,17 @@ import { checkName } from "./names.ts";
 
 /** A boolean variable. */
 export interface BoolDomain {
+  /** Booleans: false, true. */
   readonly kind: "bool";
 }
 
 /** An integer variable in `min..max` (both inclusive). */
 export interface IntDomain {
+  /** Integers from min to max. */
   readonly kind: "int";
+  /** The smallest value. */
   readonly min: number;
+  /** The largest value. */
   readonly max: number;
   /** Set by `elementOf`: the values name elements of this index set (-1, when allowed, names none). */
   readonly elementOf?: string;
@@ -26,14 +30,19 @@ export interface IntDomain {
 
 /** A variable whose value is one of a fixed list of names. */
 export interface EnumDomain<V extends string = string> {
+  /** One of a list of strings. */
   readonly kind: "enum";
+  /** The values, in order (the first is the zero value). */
   readonly values: readonly V[];
 }
 
 /** A fixed-length array of one element domain. */
 export interface ArrayDomain<E extends Domain = Domain> {
+  /** A fixed-length array of one element domain. */
   readonly kind: "array";
+  /** Number of elements. */
   readonly length: number;
+  /** The domain of each element. */
   readonly element: E;
   /** Set when built with an index set in place of the length: the set's name. */
   readonly indexedBy?: string;
@@ -44,14 +53,19 @@ export interface ArrayDomain<E extends Domain = Domain> {
  * indexed by it and values naming its elements (`elementOf`) are what a symmetry declaration permutes.
  */
 export interface IndexSet {
+  /** An index set (see indexSet). */
   readonly kind: "indexSet";
+  /** Its name, as `symmetry` and `elementOf` refer to it. */
   readonly name: string;
+  /** Number of elements. */
   readonly size: number;
 }
 
 /** A record of named fields, laid out in declaration order. */
 export interface RecordDomain<F extends Fields = Fields> {
+  /** A record of named fields. */
   readonly kind: "record";
+  /** The domain of each field. */
   readonly fields: F;
 }
 

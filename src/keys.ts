@@ -20,9 +20,13 @@ export function keyOf(parent: number, action: number): number {
 
 /** A finding of one property: the state reached by `action` from `parent`, at trace length `length`. */
 export interface Finding {
+  /** Index of the property among the instance's properties. */
   readonly property: number;
+  /** Id of the state the finding's last step leaves from (NO_PARENT for an initial state). */
   readonly parent: number;
+  /** Index of the action (or, from NO_PARENT, of the init) of that step. */
   readonly action: number;
+  /** Steps of its trace. */
   readonly length: number;
 }
 

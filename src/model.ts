@@ -52,9 +52,13 @@ export type ActionParamValues<A extends ActionParamDomains> = { readonly [K in k
 
 /** One named action: a guard (default: always enabled) and an effect on a copy of the state. */
 export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
+  /** The action's name. */
   readonly name: string;
+  /** The domain of each parameter: the action exists once per combination of values. */
   readonly params: A;
+  /** When the action may fire; absent means always. */
   readonly guard: ((state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean) | undefined;
+  /** What the action does to (a copy of) the state. */
   readonly effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
   /** The environment's own move (the hypervisor using a registration): not progress for deadlock detection. */
   readonly background: boolean;
@@ -129,6 +133,7 @@ export function range(n: number): IntDomain {
  * argument so that guards, effects and predicates see the model's own state type.
  */
 export interface ModelKit<F extends Fields> {
+  /** Declares an action (see ActionSpec). */
   readonly action: <A extends ActionParamDomains = Record<never, never>>(
     name: string,
     spec: {
@@ -143,8 +148,11 @@ export interface ModelKit<F extends Fields> {
       background?: boolean;
     },
   ) => ActionSpec<F, A>;
+  /** Declares an invariant (see `always`). */
   readonly always: typeof always<F>;
+  /** Declares a reachability witness (see `sometimes`). */
   readonly sometimes: typeof sometimes<F>;
+  /** Declares a transition property (see `transition`). */
   readonly transition: typeof transition<F>;
   /** Declares an assertion that effects check with `assert(condition, name)`. */
   readonly assertion: typeof assertion;

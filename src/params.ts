@@ -10,25 +10,37 @@ import { InputError } from "./errors.ts";
 
 /** An integer parameter in `min..max`. */
 export interface IntParam {
+  /** An integer parameter. */
   readonly kind: "int";
+  /** The smallest allowed value. */
   readonly min: number;
+  /** The largest allowed value. */
   readonly max: number;
+  /** The value when none is given. */
   readonly default: number;
+  /** What the parameter means. */
   readonly description: string;
 }
 
 /** A boolean parameter. */
 export interface BoolParam {
+  /** A boolean parameter. */
   readonly kind: "bool";
+  /** The value when none is given. */
   readonly default: boolean;
+  /** What the parameter means. */
   readonly description: string;
 }
 
 /** A parameter that names one of a fixed list of choices (such as which fix is applied). */
 export interface EnumParam<V extends string = string> {
+  /** A parameter that takes one of a list of strings. */
   readonly kind: "enum";
+  /** The allowed values. */
   readonly values: readonly V[];
+  /** The value when none is given. */
   readonly default: V;
+  /** What the parameter means. */
   readonly description: string;
 }
 

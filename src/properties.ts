@@ -22,7 +22,9 @@ import type { ReadonlyView } from "./state_view.ts";
 
 /** The action of a transition: its name and parameter values, such as `share` with `{ page: 2 }`. */
 export interface ActionLabel {
+  /** The action's name. */
   readonly name: string;
+  /** Its parameter values. */
   readonly params: Readonly<Record<string, Value>>;
 }
 
@@ -95,32 +97,47 @@ export function findingHeadline(kind: PropertyKind, name: string): string {
 
 /** An invariant over states. */
 export interface AlwaysProperty<F extends Fields = Fields> {
+  /** An invariant. */
   readonly kind: "always";
+  /** The property's name. */
   readonly name: string;
+  /** What it says. */
   readonly description: string;
+  /** True in a state that satisfies it. */
   readonly predicate: (state: ReadonlyView<F>) => boolean;
 }
 
 /** A reachability witness. */
 export interface SometimesProperty<F extends Fields = Fields> {
+  /** A reachability witness. */
   readonly kind: "sometimes";
+  /** The property's name. */
   readonly name: string;
+  /** What it says. */
   readonly description: string;
+  /** True in a state that witnesses it. */
   readonly predicate: (state: ReadonlyView<F>) => boolean;
 }
 
 /** An invariant over transitions. */
 export interface TransitionProperty<F extends Fields = Fields> {
+  /** A transition invariant. */
   readonly kind: "transition";
+  /** The property's name. */
   readonly name: string;
+  /** What it says. */
   readonly description: string;
+  /** True on a transition (before, action, after) that satisfies it. */
   readonly predicate: (before: ReadonlyView<F>, action: ActionLabel, after: ReadonlyView<F>) => boolean;
 }
 
 /** A check that effects make with `assert(condition, name)`. */
 export interface AssertionProperty {
+  /** An assertion that effects check. */
   readonly kind: "assertion";
+  /** The name effects pass to `assert`. */
   readonly name: string;
+  /** What it says. */
   readonly description: string;
 }
 

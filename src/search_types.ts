@@ -29,6 +29,7 @@ export interface SearchOptions extends SearchLimits {
   readonly stopOnViolation?: boolean;
   /** Called every `progressIntervalSeconds` (default 2) while the search runs. */
   readonly onProgress?: (progress: Progress) => void;
+  /** Seconds between two progress reports (default 2). */
   readonly progressIntervalSeconds?: number;
   /** Memory budget in bytes: the frontier spills past a fifth of it; the run stops before exceeding it. */
   readonly memoryBytes?: number;
@@ -40,6 +41,7 @@ export interface SearchOptions extends SearchLimits {
   readonly spillDir?: string;
   /** Write checkpoints into this directory (every `checkpointEverySeconds`, on a limit, on interrupt). */
   readonly checkpointDir?: string;
+  /** Seconds between two periodic checkpoints (default 300). */
   readonly checkpointEverySeconds?: number;
   /** Also write a checkpoint when the search ends. */
   readonly checkpointFinal?: boolean;
@@ -53,17 +55,25 @@ export interface SearchOptions extends SearchLimits {
 
 /** A snapshot of a running search. */
 export interface Progress {
+  /** States stored so far. */
   readonly distinctStates: number;
+  /** Transitions taken so far. */
   readonly transitions: number;
+  /** Depth of the level being expanded. */
   readonly depth: number;
   /** States waiting to be expanded (this level's rest and the next level so far). */
   readonly queue: number;
   /** Of those, how many are spilled to disk. */
   readonly spilledStates: number;
+  /** Seconds since the search began. */
   readonly seconds: number;
+  /** States stored per second. */
   readonly statesPerSecond: number;
+  /** Resident memory of the process, in bytes. */
   readonly memoryBytes: number;
+  /** The memory budget, in bytes (Infinity without one). */
   readonly memoryBudget: number;
+  /** Upper bound on the probability that a fingerprint collision hid a state so far. */
   readonly collisionProbability: number;
 }
 

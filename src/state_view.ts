@@ -40,6 +40,7 @@ export class StateValueError extends RangeError {
 
 /** Accessor for a fixed-length array of scalars. */
 export interface ScalarArrayView<T> {
+  /** Number of elements. */
   readonly length: number;
   /** The element at `index`; throws a RangeError for an index outside `0..length-1`. */
   get(index: number): T;
@@ -65,8 +66,10 @@ export interface ScalarArrayView<T> {
   toArray(): T[];
 }
 
-type ScalarKeys<F extends Fields> = { [K in keyof F]: F[K] extends ScalarDomain ? K : never }[keyof F];
-type CompositeKeys<F extends Fields> = Exclude<keyof F, ScalarKeys<F>>;
+/** The names of a record's scalar fields. */
+export type ScalarKeys<F extends Fields> = { [K in keyof F]: F[K] extends ScalarDomain ? K : never }[keyof F];
+/** The names of a record's array and record fields. */
+export type CompositeKeys<F extends Fields> = Exclude<keyof F, ScalarKeys<F>>;
 
 /** The view of a record (or of a whole state): scalar fields read and write as properties. */
 export type RecordView<F extends Fields> =

@@ -41,11 +41,15 @@ import type { VisitedReader } from "./visited_set.ts";
 
 /** A run of a model: `states[i + 1]` is `states[i]` after `actions[i]`. */
 export interface Trace {
+  /** The model's name. */
   readonly model: string;
+  /** The parameter values of the run. */
   readonly params: Readonly<Record<string, Value>>;
   /** Which initial state the run starts from (index into the model's inits). */
   readonly initIndex: number;
+  /** Every state of the run, from the initial one, as plain values. */
   readonly states: readonly Readonly<Record<string, Value>>[];
+  /** `actions[i]` leads from `states[i]` to `states[i + 1]`. */
   readonly actions: readonly ActionLabel[];
   /**
    * The action that failed in the last state, when the run ends in one: its effect failed an
