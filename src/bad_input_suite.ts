@@ -1305,11 +1305,10 @@ add(
   ], {
     args: ["replay", "page_ownership", tracePath, "--set", "pages=4"],
   }),
-  traceCase("a trace replayed with a parameter that makes a step impossible", () => undefined, [
-    /step \d|state #?\d/i,
-    /kexec_start|guard|enabled/i,
-  ], {
+  traceCase("a trace replayed with a parameter that makes a step impossible", () => undefined, [], {
     args: ["replay", "page_ownership", tracePath, "--set", "fixed=true"],
+    // A well-formed trace of this model whose step is no transition: "the trace is not a run" (exit 1).
+    expect: { code: 1, stdout: [/not a run/, /step \d|state #?\d/i, /kexec_start|guard|enabled/i] },
   }),
   traceCase("a state with an unknown variable", (t) => {
     states(t)[1]!.bogus = true;
@@ -1362,27 +1361,47 @@ add(
   traceCase("states as an object", (t) => {
     t.states = { 0: states(t)[0] };
   }, [tracePathMessage, /states/]),
-  traceCase("a first state that is not initial", (t) => {
-    states(t)[0]!.generation = { "#bigint": "1" };
-  }, [/initial|state #?0|step 0/i]),
-  traceCase("a step that is not a run", (t) => {
-    // In the domain, but no action maps the page host-side without sharing it first.
-    (states(t)[2]!.hostMapped as unknown[])[1] = true;
-  }, [/step 2|state #?2/i]),
+  traceCase(
+    "a first state that is not initial",
+    (t) => {
+      states(t)[0]!.generation = { "#bigint": "1" };
+    },
+    [],
+    { expect: { code: 1, stdout: [/not a run/, /initial|state #?0|step 0/i] } },
+  ),
+  traceCase(
+    "a step that is not a run",
+    (t) => {
+      // In the domain, but no action maps the page host-side without sharing it first.
+      (states(t)[2]!.hostMapped as unknown[])[1] = true;
+    },
+    [],
+    { expect: { code: 1, stdout: [/not a run/, /step 2|state #?2/i] } },
+  ),
   traceCase("a step whose recorded action is unknown", (t) => {
     ((states(t)[1]!["#meta"] as Json).action as Json).name = "no_such_action";
   }, [/no_such_action/, /step 1|state #?1/i]),
   traceCase("a step whose recorded action has a parameter out of range", (t) => {
     ((states(t)[1]!["#meta"] as Json).action as Json).params = { page: { "#bigint": "9" } };
   }, [/page|9/, /step 1|state #?1/i]),
-  traceCase("a step whose recorded action is another enabled action", (t) => {
-    ((states(t)[1]!["#meta"] as Json).action as Json).params = { page: { "#bigint": "1" } };
-  }, [/step 1|state #?1/i]),
-  traceCase("a step repeated (a stutter the model cannot take)", (t) => {
-    const list = states(t);
-    list.splice(2, 0, structuredClone(list[1]!));
-    list.forEach((state, index) => (state["#meta"] as Json).index = index);
-  }, [/step 2|state #?2/i]),
+  traceCase(
+    "a step whose recorded action is another enabled action",
+    (t) => {
+      ((states(t)[1]!["#meta"] as Json).action as Json).params = { page: { "#bigint": "1" } };
+    },
+    [],
+    { expect: { code: 1, stdout: [/not a run/, /step 1|state #?1/i] } },
+  ),
+  traceCase(
+    "a step repeated (a stutter the model cannot take)",
+    (t) => {
+      const list = states(t);
+      list.splice(2, 0, structuredClone(list[1]!));
+      list.forEach((state, index) => (state["#meta"] as Json).index = index);
+    },
+    [],
+    { expect: { code: 1, stdout: [/not a run/, /step 2|state #?2/i] } },
+  ),
   traceCase(
     "a counterexample whose last state violates nothing",
     (t) => {
@@ -1390,8 +1409,9 @@ add(
     },
     [/host_mapped_implies_shared/, /not violated|holds|does not violate|no property/i],
     {
-      // The trace is a run, but the file says it is a counterexample of a property it does not violate.
-      expect: [{ code: 2, stderr: [/host_mapped_implies_shared/, /not violated|holds|does not violate/i] }],
+      // The trace is a run, but the file says it is a counterexample of a property it does not violate:
+      // an answer about a well-formed trace of this model (exit 1), as for a trace that is not a run.
+      expect: [{ code: 1, stdout: [/host_mapped_implies_shared/, /not violated|holds|does not violate/i] }],
     },
   ),
   traceCase("a trace file that is the text form", () => undefined, [tracePathMessage, /JSON|ITF/i], {
@@ -1681,10 +1701,19 @@ add(
     name: "stale trace files of a gate are removed by its next run",
     area: "cli",
     args: ["check", holdsGate, "--workers", "1"],
-    files: { [`out/traces/${holdsGate}/old_property.itf.json`]: "{}\n" },
+    // A file hvcheck did not write stays (README, "Trace folders"); a trace it wrote of that model goes.
+    files: { [`out/traces/${holdsGate}/not_hvchecks.itf.json`]: "{}\n" },
+    setup: traceSetup,
+    prepare: async (dir) => {
+      const [written] = await findFiles(`${dir}/out/traces/page_ownership`, /\.itf\.json$/);
+      const stale = `${dir}/out/traces/${holdsGate}/old_property`;
+      await Deno.copyFile(written!, `${stale}.itf.json`);
+      await Deno.copyFile(written!.replace(/\.itf\.json$/, ".txt"), `${stale}.txt`);
+    },
     expect: { code: 0 },
     writes: ["out"],
-    absent: [`out/traces/${holdsGate}/old_property.itf.json`],
+    exists: [`out/traces/${holdsGate}/not_hvchecks.itf.json`],
+    absent: [`out/traces/${holdsGate}/old_property.itf.json`, `out/traces/${holdsGate}/old_property.txt`],
   },
   {
     name: "a read-only output folder",

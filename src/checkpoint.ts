@@ -254,6 +254,19 @@ export function defaultCheckpointDir(identity: CheckpointIdentity, root = "out/c
   return `${root}/${safe(identity.model).replace(/^\.+/, "_")}/${name}`;
 }
 
+/** The names writeCheckpoint gives checkpoints: the only ones `latest` may name. */
+const CHECKPOINT_NAME = /^checkpoint-\d+$/;
+
+/**
+ * The checkpoint `latest` names in `dir`, as `text` (the file's contents) gives it, or undefined when
+ * it names anything but a checkpoint of this folder: a path such as `../../etc/x` or `/etc/x` would
+ * have a resume read files outside the folder.
+ */
+export function latestName(text: string): string | undefined {
+  const name = text.trim();
+  return CHECKPOINT_NAME.test(name) ? name : undefined;
+}
+
 /** Leftovers of a run killed while it wrote a checkpoint into `dir`: partial checkpoints, temporary files. */
 function leftovers(dir: string): string[] {
   let names: string[];
@@ -280,12 +293,13 @@ export function prepareCheckpointDir(dir: string, identity: CheckpointIdentity):
       // removed by another run at the same moment, or not ours to remove: left as it is
     }
   }
-  let latest: string;
+  let latest: string | undefined;
   try {
-    latest = Deno.readTextFileSync(`${dir}/latest`).trim();
+    latest = latestName(Deno.readTextFileSync(`${dir}/latest`));
   } catch {
     return; // no checkpoint there yet
   }
+  if (latest === undefined) return; // names no checkpoint of this folder: the next one replaces it
   let saved: CheckpointIdentity | undefined;
   try {
     saved = JSON.parse(Deno.readTextFileSync(`${dir}/${latest}/meta.json`)).identity;
@@ -310,7 +324,7 @@ export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state
   let partial: string | undefined;
   try {
     Deno.mkdirSync(dir, { recursive: true });
-    const existing = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => /^checkpoint-\d+$/.test(n));
+    const existing = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => CHECKPOINT_NAME.test(n));
     const sequence = Math.max(0, ...existing.map((n) => Number(n.slice("checkpoint-".length)))) + 1;
     partial = `${dir}/.partial-${Deno.pid}-${sequence}`;
     const name = `checkpoint-${sequence}`;
@@ -383,15 +397,43 @@ function describeIdentity(identity: CheckpointIdentity): string {
   }`;
 }
 
+/**
+ * Refuses a symbolic link inside checkpoint folder `dir`: writeCheckpoint makes none, and one could
+ * lead a resume to read files outside the folder. A path that does not exist is left to the read.
+ */
+function refuseLink(path: string, dir: string): void {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(path);
+  } catch {
+    return;
+  }
+  if (info.isSymlink) {
+    throw new InputError(
+      `Checkpoint folder ${dir} is corrupt: ${path} is a symbolic link, which hvcheck never writes; it is not read.`,
+    );
+  }
+}
+
 /** Reads the latest checkpoint in `dir`, refusing one of another model, parameters or settings. */
 export async function readCheckpoint(dir: string, identity: CheckpointIdentity): Promise<SearchState> {
-  let name: string;
+  let text: string;
   try {
-    name = (await Deno.readTextFile(`${dir}/latest`)).trim();
+    text = await Deno.readTextFile(`${dir}/latest`);
   } catch {
     throw new InputError(`No checkpoint to resume in ${dir} (it has no "latest" file).`);
   }
+  const name = latestName(text);
+  if (name === undefined) {
+    throw new InputError(
+      `Checkpoint folder ${dir} is corrupt: its "latest" file names ${
+        JSON.stringify(text.trim().slice(0, 200))
+      }, which is not a checkpoint in that folder (checkpoint-N); nothing outside the folder is read.`,
+    );
+  }
   const path = `${dir}/${name}`;
+  refuseLink(path, dir);
+  refuseLink(`${path}/meta.json`, dir);
   let meta: {
     format: string;
     identity: CheckpointIdentity;
@@ -438,6 +480,7 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
   for (const file of files) {
     const expected = meta.files[file];
     const at = `${path}/${file}.z`;
+    refuseLink(at, dir);
     const corrupt = () =>
       new InputError(`Checkpoint ${path}: ${file}.z is corrupt (its contents do not match meta.json).`);
     if (!expected) throw corrupt();

@@ -3,7 +3,7 @@ import { models } from "../models/mod.ts";
 import { checkInstance, type CheckResult } from "./check.ts";
 // deno-lint-ignore no-import-prefix
 import { unzlibSync, zlibSync } from "npm:fflate@0.8.2";
-import { identityOf, readCheckpoint } from "./checkpoint.ts";
+import { identityOf, latestName, prepareCheckpointDir, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
 import { instantiate } from "./model.ts";
 
@@ -114,6 +114,40 @@ Deno.test("a checkpoint resumes with its own model, parameters and settings only
     /No checkpoint to resume/,
   );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a latest file that names anything but a checkpoint of its folder is refused, and nothing outside is read", async () => {
+  assert.equal(latestName("checkpoint-12\n"), "checkpoint-12");
+  for (const text of ["../../etc/x", "/etc/x", "checkpoint-1/../../x", "..", "", "checkpoint-"]) {
+    assert.equal(latestName(text), undefined, text);
+  }
+  const root = await Deno.makeTempDir();
+  const dir = `${root}/ck`;
+  const instance = pageOwnership({ pages: 2 });
+  checkInstance(instance, { checkpointDir: dir, checkpointFinal: true });
+  const name = (await Deno.readTextFile(`${dir}/latest`)).trim();
+  // A copy of the checkpoint outside the folder, which a resume must not be led to.
+  await Deno.rename(`${dir}/${name}`, `${root}/outside`);
+  for (const pointer of ["../outside", `${root}/outside`]) {
+    await Deno.writeTextFile(`${dir}/latest`, `${pointer}\n`);
+    await assert.rejects(
+      () => readCheckpoint(dir, identityOf(instance, false)),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.message.startsWith(`Checkpoint folder ${dir} is corrupt: its "latest" file names`),
+    );
+    // A run that writes checkpoints there does not read it either: one of another model is not refused.
+    prepareCheckpointDir(dir, identityOf(pageOwnership({ pages: 3 }), false));
+  }
+  // Nor through a symbolic link inside the folder.
+  await Deno.symlink(`${root}/outside`, `${dir}/${name}`);
+  await Deno.writeTextFile(`${dir}/latest`, `${name}\n`);
+  await assert.rejects(
+    () => readCheckpoint(dir, identityOf(instance, false)),
+    (e: unknown) =>
+      e instanceof InputError && /is a symbolic link, which hvcheck never writes/.test(e.message),
+  );
+  await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("a run that cannot fit its memory budget stops cleanly with a checkpoint", async () => {

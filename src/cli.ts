@@ -39,6 +39,7 @@ import {
 } from "./report.ts";
 import type { Progress, SearchOptions } from "./search.ts";
 import { replaceTraces } from "./trace_folder.ts";
+import { checkClaim, type Claim } from "./trace_claim.ts";
 import { fileProblem } from "./file_errors.ts";
 import { memoryBudget } from "./memory_budget.ts";
 import { runModelCommand } from "./sandbox.ts";
@@ -60,29 +61,9 @@ const stdio: Io = {
   err: (text) => console.error(text),
 };
 
-function positiveInt(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new InputError(`--${name} expects a positive integer but got "${text}".`);
-  }
-  return Number(text);
-}
-
-function positiveNumber(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!(n > 0) || !Number.isFinite(n)) {
-    throw new InputError(`--${name} expects a positive number but got "${text}".`);
-  }
-  return n;
-}
-
-/** --workers N, or the number of cores. */
-function workerCount(text: string | undefined): number {
-  if (text === undefined) return Math.max(1, navigator.hardwareConcurrency || 1);
-  const n = positiveInt("workers", text)!;
-  if (n > 256) throw new InputError(`--workers expects at most 256 but got ${n}.`);
-  return n;
+/** --workers N (read by the command table's rule), or the number of cores. */
+function workerCount(parsed: ParsedArgs): number {
+  return parsed.numbers.workers ?? Math.max(1, Math.min(256, navigator.hardwareConcurrency || 1));
 }
 
 function progressReporter(enabled: boolean, io: Io): ((p: Progress) => void) | undefined {
@@ -236,7 +217,7 @@ async function commandCheck(parsed: ParsedArgs, io: Io): Promise<number> {
   const selected = positionals.length
     ? positionals.map((name) => known.get(name)!)
     : allGates.filter((g) => flagOf(parsed, "slow") || !g.tags?.includes("slow"));
-  const count = workerCount(stringOf(parsed, "workers"));
+  const count = workerCount(parsed);
   // One pool of threads serves every gate: they start and load the model library once.
   const workers = count > 1 ? new WorkerPool(count) : 1;
   const onProgress = progressReporter(wantsProgress(flagOf(parsed, "progress")), io);
@@ -339,24 +320,19 @@ function gateJson(r: GateResult, paths: Record<string, string>): unknown {
 }
 
 async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
-  const { positionals } = parsed;
-  if (positionals.length !== 1) {
-    throw new InputError("explore expects exactly one MODEL (a registered name or a .ts path).");
-  }
+  const { positionals, numbers } = parsed;
   const sets = stringsOf(parsed, "set");
   const { model, ref } = await loadModel(positionals[0]!, models);
   const instance = instantiate(model, parseAssignments(model.name, model.params, sets));
-  const workers = workerCount(stringOf(parsed, "workers"));
-  const maxStates = positiveInt("max-states", stringOf(parsed, "max-states"));
-  const maxDepthText = stringOf(parsed, "max-depth");
-  const maxDepth = maxDepthText === "0" ? 0 : positiveInt("max-depth", maxDepthText);
-  const timeLimitSeconds = positiveNumber("time-limit", stringOf(parsed, "time-limit"));
-  const memoryText = stringOf(parsed, "memory");
-  const memoryBytes = memoryText === undefined ? undefined : memoryBudget(memoryText);
+  const workers = workerCount(parsed);
+  const maxStates = numbers["max-states"];
+  const maxDepth = numbers["max-depth"];
+  const timeLimitSeconds = numbers["time-limit"];
+  const memoryBytes = numbers.memory;
   const onProgress = progressReporter(wantsProgress(flagOf(parsed, "progress")), io);
   const exact = flagOf(parsed, "exact");
   const stopOnViolation = flagOf(parsed, "stop-on-violation");
-  const checkpointEverySeconds = positiveNumber("checkpoint-every", stringOf(parsed, "checkpoint-every"));
+  const checkpointEverySeconds = numbers["checkpoint-every"];
   const out = stringOf(parsed, "out") ?? "out";
   const traceDirOption = stringOf(parsed, "trace-dir");
   if (traceDirOption !== undefined) {
@@ -497,9 +473,7 @@ function propertyJson(p: PropertyResult, tracePath: string | undefined): Record<
 }
 
 async function commandReplay(parsed: ParsedArgs, io: Io): Promise<number> {
-  const { positionals } = parsed;
-  if (positionals.length !== 2) throw new InputError("replay expects MODEL and TRACE.itf.json.");
-  const [modelName, path] = positionals as [string, string];
+  const [modelName, path] = parsed.positionals as [string, string];
   const { model } = await loadModel(modelName, models);
   let text: string;
   try {
@@ -515,16 +489,48 @@ async function commandReplay(parsed: ParsedArgs, io: Io): Promise<number> {
   };
   const instance = instantiate(model, given);
   const parsedTrace = parseItf(text, instance, path);
-  const outcome = replayStates(instance, parsedTrace.states, parsedTrace.actions);
+  const outcome = replayStates(instance, parsedTrace.states, parsedTrace.actions, parsedTrace.failing);
+  // A run that does not show the violation (or witness) its file records is not the evidence it claims.
+  const claim: Claim = outcome.ok
+    ? checkClaim(parsedTrace.meta, instance, outcome, path)
+    : { recorded: false };
+  const code = outcome.ok && (!claim.recorded || claim.shown) ? EXIT.ok : EXIT.violated;
   if (flagOf(parsed, "json")) {
     io.out(
-      JSON.stringify({ model: instance.name, params: instance.params, trace: path, ...outcome }, null, 2),
+      JSON.stringify(
+        {
+          model: instance.name,
+          params: instance.params,
+          trace: path,
+          ...outcome,
+          ...(outcome.ok
+            ? {
+              claim: claim.recorded
+                ? {
+                  ...(claim.property !== undefined ? { property: claim.property, kind: claim.kind } : {}),
+                  shown: claim.shown,
+                  text: claim.text,
+                }
+                : null,
+            }
+            : {}),
+        },
+        null,
+        2,
+      ),
     );
-    return outcome.ok ? EXIT.ok : EXIT.violated;
+    return code;
   }
   const params = Object.entries(instance.params).map(([k, v]) => `${k}=${v}`).join(" ");
   if (outcome.ok) {
     io.out(`${path} is a run of model ${instance.name} (${params}) (${outcome.steps} steps).`);
+    io.out(
+      claim.recorded
+        ? claim.text
+        : "The file records no property it is a counterexample to or a witness of (#meta.property), nor " +
+          "a failing action (#meta.failing): replay checked that it is a run of the model and evaluated " +
+          "every property along it.",
+    );
   } else {
     io.out(`${path} is not a run of model ${instance.name} (${params}): ${outcome.reason}`);
   }
@@ -537,6 +543,7 @@ async function commandReplay(parsed: ParsedArgs, io: Io): Promise<number> {
     for (const p of outcome.properties) io.out(`  ${p.name.padEnd(40)} ${p.kind.padEnd(10)} ${alongText(p)}`);
   }
   if (outcome.ok) {
+    const failing = outcome.failing;
     io.out(
       formatTraceText(
         {
@@ -545,12 +552,22 @@ async function commandReplay(parsed: ParsedArgs, io: Io): Promise<number> {
           initIndex: 0,
           states: parsedTrace.states,
           actions: outcome.actions,
+          ...(failing
+            ? {
+              failing: {
+                action: failing.action,
+                reason: failing.asserted === undefined
+                  ? "its effect completed without failing"
+                  : `its effect failed assertion ${failing.asserted}`,
+              },
+            }
+            : {}),
         },
         "Replayed trace.",
       ).replace(/^Error: /, ""),
     );
   }
-  return outcome.ok ? EXIT.ok : EXIT.violated;
+  return code;
 }
 
 /** `violated at state #4`, `violated by step 3`, `witnessed at state #2`, `holds along the trace`. */
@@ -558,7 +575,9 @@ function alongText(p: PropertyAlongTrace): string {
   if (p.at === undefined) {
     return p.status === "holds" ? "holds along the trace" : "not witnessed along the trace";
   }
-  return p.kind === "transition" ? `${p.status} by step ${p.at}` : `${p.status} at state #${p.at}`;
+  return p.kind === "transition" || p.kind === "assertion"
+    ? `${p.status} by step ${p.at}`
+    : `${p.status} at state #${p.at}`;
 }
 
 /** The parameters recorded in an ITF file's #meta, converted from ITF integers. */
@@ -579,7 +598,6 @@ function recordedParams(text: string, modelName: string, path: string): Record<s
 }
 
 function commandList(parsed: ParsedArgs, io: Io): number {
-  if (parsed.positionals.length) throw new InputError("list takes no arguments.");
   const list = [...models.values()].map((m) => ({
     name: m.name,
     description: m.description,

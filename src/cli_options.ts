@@ -7,6 +7,7 @@
 
 import { parseArgs } from "node:util";
 import { InputError } from "./errors.ts";
+import { type NumberRule, parseOptionNumber } from "./option_numbers.ts";
 
 /** One option of a command. */
 export interface OptionSpec {
@@ -19,6 +20,8 @@ export interface OptionSpec {
   readonly help: string;
   /** Listed under the command's options but not in the one-line synopsis. */
   readonly deprecated?: boolean;
+  /** A numeric value, read by this rule when the arguments are parsed (src/option_numbers.ts). */
+  readonly number?: NumberRule;
 }
 
 /** One command. */
@@ -26,6 +29,8 @@ export interface CommandSpec {
   readonly name: string;
   /** Positional arguments as shown in the usage, such as `MODEL` or `[GATE...]`. */
   readonly args: string;
+  /** How many positional arguments it takes (`max` Infinity for a list); others are refused. */
+  readonly arity: { readonly min: number; readonly max: number };
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** Paragraphs after the options. */
@@ -47,7 +52,8 @@ const out: OptionSpec = {
 const workers: OptionSpec = {
   type: "string",
   value: "N",
-  help: "search threads (default: the number of cores)",
+  help: "search threads (default: the number of cores, at most 256)",
+  number: { kind: "integer", min: 1, max: 256 },
 };
 
 /** Every command hvcheck has. */
@@ -55,6 +61,7 @@ export const commands: readonly CommandSpec[] = [
   {
     name: "check",
     args: "[GATE...]",
+    arity: { min: 0, max: Infinity },
     summary: "run the proof gates in checks/ (all but slow ones by default)",
     options: {
       json: { type: "boolean", help: "print one JSON array of gate results" },
@@ -70,13 +77,29 @@ export const commands: readonly CommandSpec[] = [
   {
     name: "explore",
     args: "MODEL",
+    arity: { min: 1, max: 1 },
     summary: "explore a registered model, or a .ts file that exports one",
     options: {
       set: { type: "string", multiple: true, value: "NAME=VALUE", help: "set a parameter (repeatable)" },
       exact: { type: "boolean", help: "store full states: no fingerprint collision can hide a state" },
-      "max-states": { type: "string", value: "N", help: "stop (incomplete) after N distinct states" },
-      "max-depth": { type: "string", value: "N", help: "explore at most N steps from the initial states" },
-      "time-limit": { type: "string", value: "S", help: "stop (incomplete) after S seconds" },
+      "max-states": {
+        type: "string",
+        value: "N",
+        help: "stop (incomplete) after N distinct states",
+        number: { kind: "integer", min: 1 },
+      },
+      "max-depth": {
+        type: "string",
+        value: "N",
+        help: "explore at most N steps from the initial states (0: the initial states only)",
+        number: { kind: "integer", min: 0 },
+      },
+      "time-limit": {
+        type: "string",
+        value: "S",
+        help: "stop (incomplete) after S seconds",
+        number: { kind: "seconds" },
+      },
       "stop-on-violation": {
         type: "boolean",
         help: "stop at the first violation instead of deciding every property",
@@ -94,6 +117,7 @@ export const commands: readonly CommandSpec[] = [
         value: "SIZE",
         help: "memory budget such as 8G (default: 85% of available memory); levels spill to disk past " +
           "a fifth of it, and a run that cannot fit stops with a checkpoint",
+        number: { kind: "size" },
       },
       checkpoint: {
         type: "string",
@@ -102,7 +126,12 @@ export const commands: readonly CommandSpec[] = [
           "write checkpoints there (default OUT/checkpoints/<model>/<params>) every --checkpoint-every seconds, " +
           "on a memory stop and on Ctrl-C",
       },
-      "checkpoint-every": { type: "string", value: "S", help: "seconds between checkpoints (default 300)" },
+      "checkpoint-every": {
+        type: "string",
+        value: "S",
+        help: "seconds between checkpoints (default 300)",
+        number: { kind: "seconds" },
+      },
       resume: {
         type: "string",
         value: "DIR",
@@ -133,6 +162,7 @@ export const commands: readonly CommandSpec[] = [
   {
     name: "replay",
     args: "MODEL TRACE.itf.json",
+    arity: { min: 2, max: 2 },
     summary: "check that a trace is a run of the model and evaluate its properties along it",
     options: {
       set: {
@@ -147,6 +177,7 @@ export const commands: readonly CommandSpec[] = [
   {
     name: "list",
     args: "",
+    arity: { min: 0, max: 0 },
     summary: "the registered models with their parameters",
     options: { json: { type: "boolean", help: "print JSON" } },
   },
@@ -238,10 +269,14 @@ export function closest(word: string, candidates: readonly string[]): string | u
 export interface ParsedArgs {
   readonly values: Record<string, string | boolean | string[] | undefined>;
   readonly positionals: string[];
+  /** The value of every numeric option given, read by its rule. */
+  readonly numbers: Readonly<Record<string, number>>;
 }
 
 /**
- * Parses `args` for `command`; unknown options are an InputError that suggests the closest known one.
+ * Parses `args` for `command`. Unknown options are an InputError that suggests the closest known one;
+ * so are an option that takes one value given twice with different values (one of them would be
+ * ignored), a numeric value its rule refuses, and positional arguments the command does not take.
  * Whether `--help` was asked is in `values.help`.
  */
 export function parseCommandArgs(command: CommandSpec, args: readonly string[]): ParsedArgs {
@@ -249,9 +284,9 @@ export function parseCommandArgs(command: CommandSpec, args: readonly string[]):
   const options = Object.fromEntries(
     Object.entries(all).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false }]),
   );
+  let parsed: { values: Record<string, unknown>; positionals: string[]; tokens: Token[] };
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true });
-    return { values: values as ParsedArgs["values"], positionals };
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, tokens: true }) as typeof parsed;
   } catch (error) {
     const code = (error as { code?: string })?.code;
     const message = (error as Error)?.message ?? String(error);
@@ -269,4 +304,56 @@ export function parseCommandArgs(command: CommandSpec, args: readonly string[]):
     }
     throw error;
   }
+  const { values, positionals, tokens } = parsed;
+  refuseRepeats(command, all, tokens);
+  const numbers: Record<string, number> = {};
+  for (const [name, spec] of Object.entries(all)) {
+    const value = values[name];
+    if (spec.number && typeof value === "string") numbers[name] = parseOptionNumber(name, spec.number, value);
+  }
+  checkArity(command, positionals);
+  return { values: values as ParsedArgs["values"], positionals, numbers };
+}
+
+/** The part of a parseArgs token that the checks below read. */
+interface Token {
+  readonly kind: string;
+  readonly name?: string;
+  readonly value?: string | undefined;
+}
+
+/** Refuses an option that takes one value given again with another: parseArgs would keep the last. */
+function refuseRepeats(
+  command: CommandSpec,
+  all: Readonly<Record<string, OptionSpec>>,
+  tokens: readonly Token[],
+): void {
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.name === undefined || token.value === undefined) continue;
+    const spec = Object.hasOwn(all, token.name) ? all[token.name] : undefined;
+    if (!spec || spec.multiple || spec.type !== "string") continue;
+    const before = seen.get(token.name);
+    if (before !== undefined && before !== token.value) {
+      throw new InputError(
+        `--${token.name} is given twice, as "${before}" and as "${token.value}"; give it once. ` +
+          `Run "${command.name} --help" for its options.`,
+      );
+    }
+    seen.set(token.name, token.value);
+  }
+}
+
+/** Refuses too few or too many positional arguments, naming the ones that are too many. */
+function checkArity(command: CommandSpec, positionals: readonly string[]): void {
+  const { min, max } = command.arity;
+  if (positionals.length >= min && positionals.length <= max) return;
+  const quoted = (list: readonly string[]) => list.map((p) => JSON.stringify(p)).join(", ");
+  const expects = max === 0 ? "takes no arguments" : `expects ${command.args}`;
+  const got = positionals.length === 0 ? "got none" : `got ${quoted(positionals)}`;
+  const extra = positionals.slice(max);
+  const tooMany = max > 0 && extra.length > 0 ? ` (unexpected: ${quoted(extra)})` : "";
+  throw new InputError(
+    `${command.name} ${expects} but ${got}${tooMany}. Run "${command.name} --help" for its usage.`,
+  );
 }

@@ -560,3 +560,56 @@ Deno.test("replay reports where each property first fails or is witnessed along 
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("replay of a counterexample that does not reach the violation it records exits 1 and says so", async () => {
+  const dir = await tempDir();
+  const model = "src/testdata/counter_model.ts";
+  const explore = await inProcess("explore", model, "--out", dir, "--workers", "1");
+  assert.equal(explore.code, 1, explore.stderr);
+  const trace = `${dir}/traces/counter/below_limit.itf.json`; // inc, inc, inc: 0 1 2 3
+  const whole = await inProcess("replay", model, trace);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.match(whole.stdout, /^It shows the violation it records: below_limit is violated at state #3\.$/m);
+  // The last state cut off: still a run, but not a counterexample to below_limit.
+  const doc = JSON.parse(await Deno.readTextFile(trace));
+  doc.states.pop();
+  await Deno.writeTextFile(`${dir}/cut.itf.json`, JSON.stringify(doc));
+  const cut = await inProcess("replay", model, `${dir}/cut.itf.json`);
+  assert.equal(cut.code, 1, cut.stderr);
+  assert.match(cut.stdout, /is a run of model counter .*\(2 steps\)/);
+  assert.match(
+    cut.stdout,
+    /the file says it is a counterexample to below_limit, but below_limit holds at every state of the trace\./,
+  );
+  const json = await inProcess("replay", model, `${dir}/cut.itf.json`, "--json");
+  assert.equal(json.code, 1);
+  assert.deepEqual(
+    { ...JSON.parse(json.stdout).claim, text: undefined },
+    { property: "below_limit", kind: "always", shown: false, text: undefined },
+  );
+  // Without a recorded property replay says what it checked, and a run is exit 0.
+  delete doc["#meta"].property;
+  await Deno.writeTextFile(`${dir}/plain.itf.json`, JSON.stringify(doc));
+  const plain = await inProcess("replay", model, `${dir}/plain.itf.json`);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /records no property .*: replay checked that it is a run of the model/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("unexpected arguments, repeated values and misspelt models are refused by the command line", async () => {
+  const cases: [string[], RegExp][] = [
+    [["list", "x"], /list takes no arguments but got "x"/],
+    [["explore", "page_ownershp"], /Did you mean page_ownership\?/],
+    [["explore", "page_ownership", "--max-states=1e20"], /--max-states expects .* but got "1e20"/],
+    [
+      ["explore", "page_ownership", "--set", "pages=3", "--set", "pages=4"],
+      /Parameter pages .* is set twice/,
+    ],
+    [["explore", "page_ownership", "--set", "toString=1"], /has no parameter "toString"/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await inProcess(...args);
+    assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+});

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { closest } from "./cli_options.ts";
 import { InputError } from "./errors.ts";
 import { heartbeat } from "./heartbeat.ts";
 import type { Model } from "./model.ts";
@@ -29,8 +30,9 @@ export async function loadModel(
   const registered = registry.get(name);
   if (registered) return { model: registered, ref: { registered: name } };
   if (!/\.(ts|js|mjs|mts)$/.test(name)) {
+    const guess = closest(name, [...registry.keys()]);
     throw new InputError(
-      `Unknown model "${name}". Registered models: ${
+      `Unknown model "${name}".${guess ? ` Did you mean ${guess}?` : ""} Registered models: ${
         [...registry.keys()].join(", ")
       }; or give a path to a .ts file.`,
     );

@@ -143,7 +143,8 @@ export function resolveParams<P extends Params>(
   const values: Record<string, unknown> = {};
   for (const [name, param] of Object.entries(params)) values[name] = param.default;
   for (const [name, value] of Object.entries(given)) {
-    const param = params[name];
+    // Own declarations only: `toString` or `__proto__` would otherwise find Object.prototype's.
+    const param = Object.hasOwn(params, name) ? params[name] : undefined;
     if (!param) {
       const known = Object.keys(params);
       throw new InputError(
@@ -175,21 +176,31 @@ function checkParam(modelName: string, name: string, param: Param, value: unknow
 
 /**
  * Parses `NAME=VALUE` assignments from the command line against the declared parameters: integers,
- * `true`/`false`, or a choice name.
+ * `true`/`false`, or a choice name. A parameter set twice is refused: one of the two values would be
+ * dropped without a word.
  */
 export function parseAssignments(
   modelName: string,
   params: Params,
   assignments: readonly string[],
 ): Record<string, unknown> {
-  const given: Record<string, unknown> = {};
+  const given: Record<string, unknown> = Object.create(null);
+  const first = new Map<string, string>();
   for (const assignment of assignments) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(assignment);
     if (!match) {
       throw new InputError(`Expected --set NAME=VALUE but found ${JSON.stringify(assignment)}.`);
     }
     const [, name, text] = match as unknown as [string, string, string];
-    const param = params[name];
+    const earlier = first.get(name);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `Parameter ${name} of model ${modelName} is set twice (--set ${earlier} and --set ${assignment}); ` +
+          `set each parameter once.`,
+      );
+    }
+    first.set(name, assignment);
+    const param = Object.hasOwn(params, name) ? params[name] : undefined;
     if (!param) {
       resolveParams(modelName, params, { [name]: text }); // throws the unknown-parameter message
       continue;

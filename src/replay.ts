@@ -10,20 +10,35 @@
 
 import type { Value } from "./domain.ts";
 import type { ModelInstance } from "./model.ts";
-import { type ActionLabel, formatAction, type PropertyKind, statusOf } from "./properties.ts";
+import {
+  type ActionLabel,
+  AssertionSignal,
+  formatAction,
+  type PropertyKind,
+  statusOf,
+} from "./properties.ts";
 import { modelFailure } from "./model_failure.ts";
 import { assignValue, createReadonlyView, createView, toValue } from "./state_view.ts";
+import { sameLabel } from "./trace_itf.ts";
 
 /**
  * One property evaluated along a trace. `at` is the first state (0-based, `state #at`) that violates an
  * invariant or deadlocks, the first step (step k leads from state #k-1 to state #k) that violates a
- * transition property, or the first state that satisfies a witness.
+ * transition property, the first state that satisfies a witness, or, for an assertion, the step of the
+ * trace's failing action (one past its last state), whose effect failed it.
  */
 export interface PropertyAlongTrace {
   readonly name: string;
   readonly kind: PropertyKind;
   readonly status: "holds" | "violated" | "witnessed" | "not witnessed";
   readonly at?: number;
+}
+
+/** What the trace's failing action (ITF `#meta.failing`) did when run from its last state. */
+export interface FailingOutcome {
+  readonly action: ActionLabel;
+  /** The assertion its effect failed, or undefined when the effect completed without failing. */
+  readonly asserted?: string;
 }
 
 /**
@@ -36,6 +51,7 @@ export type ReplayResult =
     readonly steps: number;
     readonly actions: readonly ActionLabel[];
     readonly properties: readonly PropertyAlongTrace[];
+    readonly failing?: FailingOutcome;
   }
   | {
     readonly ok: false;
@@ -44,22 +60,21 @@ export type ReplayResult =
     readonly properties: readonly PropertyAlongTrace[];
   };
 
-function sameLabel(a: ActionLabel, b: ActionLabel): boolean {
-  if (a.name !== b.name) return false;
-  const keys = Object.keys(a.params);
-  return keys.length === Object.keys(b.params).length && keys.every((k) => a.params[k] === b.params[k]);
-}
-
 function equalWords(a: Uint32Array, b: Uint32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-/** Checks `states` (plain values already checked against the domains) against the model. */
+/**
+ * Checks `states` (plain values already checked against the domains) against the model. `failing` is
+ * the action the trace says failed in its last state (an assertion or a model error in its effect): it
+ * must be enabled there, and what its effect does is part of the result.
+ */
 export function replayStates(
   instance: ModelInstance,
   states: readonly Record<string, Value>[],
   recorded: readonly (ActionLabel | undefined)[] = [],
+  failing?: ActionLabel,
 ): ReplayResult {
   const width = instance.words;
   const packed = states.map((state) => {
@@ -112,6 +127,7 @@ export function replayStates(
     for (const act of instance.actions) {
       if (wanted && !sameLabel(act.label, wanted)) continue;
       let enabled: boolean;
+      let asserted: AssertionSignal | undefined;
       try {
         enabled = act.guard === undefined || act.guard(beforeView, act.label.params);
         if (enabled) {
@@ -119,10 +135,23 @@ export function replayStates(
           act.effect(view, act.label.params);
         }
       } catch (error) {
-        throw modelFailure(instance, `action ${act.text}`, step - 1, error);
+        // An effect that fails an assertion makes no state, so it is no step to the next one.
+        if (!(error instanceof AssertionSignal)) {
+          throw modelFailure(instance, `action ${act.text}`, step - 1, error);
+        }
+        enabled = true;
+        asserted = error;
       }
       if (!enabled) {
         if (wanted) wantedReason = `action ${formatAction(wanted)} is not enabled in state #${step - 1}`;
+        continue;
+      }
+      if (asserted) {
+        if (wanted) {
+          wantedReason = `action ${formatAction(wanted)} fails assertion ${asserted.name} in state #${
+            step - 1
+          } and makes no state`;
+        }
         continue;
       }
       if (equalWords(scratch, packed[step]!)) {
@@ -157,7 +186,45 @@ export function replayStates(
     along.step(step, packed[step - 1]!, match, packed[step]!);
     along.state(step, packed[step]!);
   }
-  return { ok: true, steps: packed.length - 1, actions: taken, properties: along.results() };
+  const steps = packed.length - 1;
+  if (failing === undefined) return { ok: true, steps, actions: taken, properties: along.results() };
+  // The failing action made no state: it is run from the last state, as the search ran it.
+  const act = instance.actions.find((a) => sameLabel(a.label, failing));
+  const last = packed[steps]!;
+  before.set(last);
+  let enabled: boolean;
+  let asserted: string | undefined;
+  try {
+    enabled = act !== undefined && (act.guard === undefined || act.guard(beforeView, act.label.params));
+    if (act && enabled) {
+      scratch.set(last);
+      act.effect(view, act.label.params);
+    }
+  } catch (error) {
+    if (!(error instanceof AssertionSignal)) {
+      throw modelFailure(instance, `action ${act!.text}`, steps, error);
+    }
+    enabled = true;
+    asserted = error.name;
+  }
+  if (!act || !enabled) {
+    return {
+      ok: false,
+      step: steps + 1,
+      reason: `Step ${steps + 1}: the failing action ${formatAction(failing)} that the trace records ${
+        act ? `is not enabled in state #${steps}` : `is not an action of model ${instance.name}`
+      }.`,
+      properties: along.results(),
+    };
+  }
+  if (asserted !== undefined) along.asserted(asserted, steps + 1);
+  return {
+    ok: true,
+    steps,
+    actions: taken,
+    properties: along.results(),
+    failing: { action: failing, ...(asserted !== undefined ? { asserted } : {}) },
+  };
 }
 
 /** The actions whose guard is false in `before` but whose effect leads to `target`. */
@@ -230,6 +297,10 @@ function propertyTracker(instance: ModelInstance) {
         );
         if (!holds) first.set(p.name, index);
       }
+    },
+    /** Assertion `name` failed in the effect of step `index` (the failing action, which made no state). */
+    asserted(name: string, index: number): void {
+      if (!first.has(name)) first.set(name, index);
     },
     results(): PropertyAlongTrace[] {
       return instance.properties.map(({ name, kind }) => {

@@ -29,11 +29,13 @@ export function hasTraceFiles(p: PropertyResult): boolean {
 async function writeBoth(dir: string, name: string, trace: Trace, title: string, property?: string) {
   const base = `${dir.replace(/\/+$/, "")}/${name}`;
   const itf = `${base}.itf.json`;
-  await writeFileAtomic(`${base}.txt`, formatTraceText(trace, title));
+  // The ITF file first: it is what the next run recognises as hvcheck's (src/trace_folder.ts), so a run
+  // killed in between leaves nothing that run cannot remove.
   await writeFileAtomic(
     itf,
     JSON.stringify(toItf(trace, { ...(property ? { property } : {}), description: title }), null, 1) + "\n",
   );
+  await writeFileAtomic(`${base}.txt`, formatTraceText(trace, title));
   return itf;
 }
 

@@ -4,7 +4,8 @@ import { checkSync } from "./check.ts";
 import { counter } from "./test_models.ts";
 import { freeList, lateOutOfRange } from "./testdata/trace_models.ts";
 import { TracedError } from "./failure_site.ts";
-import { headline, withFailureTrace, writePropertyTraces } from "./trace_files.ts";
+import { headline, withFailureTrace, writePropertyTraces, writeTraceFiles } from "./trace_files.ts";
+import { replaceTraces } from "./trace_folder.ts";
 
 const testdata = new URL("./testdata/", import.meta.url).pathname;
 
@@ -34,6 +35,21 @@ Deno.test("writePropertyTraces() writes counterexamples and witnesses, each head
   assert.equal(itf.states.length, 3);
   assert.equal(await exists(`${dir}/reaches_beyond.txt`), false); // not witnessed: no trace
   assert.equal(await exists(`${dir}/never_wraps.txt`), false); // holds: no trace
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the ITF file is written before the text one, so a write that stops between leaves one the next run removes", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = checkSync(counter, { params: { limit: 5 } });
+  const below = r.properties.find((p) => p.name === "below_limit")!;
+  await Deno.mkdir(`${dir}/below_limit.txt`); // the text file cannot be written
+  await assert.rejects(() => writeTraceFiles(dir, below));
+  const itf = JSON.parse(await Deno.readTextFile(`${dir}/below_limit.itf.json`));
+  assert.equal(itf["#meta"].source, "hvcheck model counter");
+  await Deno.remove(`${dir}/below_limit.txt`);
+  // A later run in which below_limit holds removes it.
+  await replaceTraces(dir, { model: "counter", properties: [] });
+  assert.deepEqual([...Deno.readDirSync(dir)], []);
   await Deno.remove(dir, { recursive: true });
 });
 

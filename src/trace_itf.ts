@@ -17,7 +17,7 @@
 import { describe, type Domain, type Value } from "./domain.ts";
 import { InputError } from "./errors.ts";
 import type { ModelInstance } from "./model.ts";
-import type { ActionLabel } from "./properties.ts";
+import { type ActionLabel, formatAction } from "./properties.ts";
 import type { Trace } from "./trace.ts";
 
 /** An ITF value. */
@@ -109,6 +109,8 @@ export interface ParsedItf {
   readonly states: Record<string, Value>[];
   /** `actions[i]` led to `states[i + 1]`, when the file says so. */
   readonly actions: (ActionLabel | undefined)[];
+  /** The action recorded in `#meta.failing`: it failed in the last state and made no state. */
+  readonly failing?: ActionLabel;
   readonly meta: Record<string, unknown>;
   /** A lasso's loop index (ITF's `loop`): the last state leads back to `states[loop]`. */
   readonly loop?: number;
@@ -197,7 +199,20 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
         `${where}: #meta.index is ${describe(meta.index)}; states are out of order or missing.`,
       );
     }
-    if (index > 0) actions.push(isObject(meta) ? parseAction(meta.action, instance, where) : undefined);
+    if (index > 0) {
+      actions.push(isObject(meta) ? parseAction(meta.action, instance, `${where}: #meta.action`) : undefined);
+    }
+    // A variable the model does not have would otherwise be dropped without a word.
+    const extra = Object.keys(state).filter((key) => key !== "#meta" && !Object.hasOwn(fields, key));
+    if (extra.length) {
+      throw new InputError(
+        `${where}: ${extra.length === 1 ? "variable" : "variables"} ${extra.join(", ")} ${
+          extra.length === 1 ? "is" : "are"
+        } not ${
+          extra.length === 1 ? "a variable" : "variables"
+        } of model ${instance.name} (its variables are ${Object.keys(fields).join(", ")}).`,
+      );
+    }
     const value: Record<string, Value> = {};
     for (const [name, domain] of Object.entries(fields)) {
       if (!Object.hasOwn(state, name)) throw new InputError(`${where}: variable ${name} is missing.`);
@@ -214,26 +229,60 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
       `${source}: "loop" must be the index of one of its ${parsed.length} states but is ${describe(loop)}.`,
     );
   }
+  const top = isObject(doc["#meta"]) ? doc["#meta"] : {};
+  const failing = top.failing === undefined ? undefined : parseFailing(top.failing, instance, source);
   return {
     states: parsed,
     actions,
-    meta: isObject(doc["#meta"]) ? doc["#meta"] : {},
+    ...(failing ? { failing } : {}),
+    meta: top,
     ...(loop === undefined ? {} : { loop: loop as number }),
   };
 }
 
+/** `#meta.failing`: `{"action": {...}, "reason": "..."}`, the action that failed in the last state. */
+function parseFailing(raw: unknown, instance: ModelInstance, source: string): ActionLabel {
+  if (!isObject(raw) || raw.action === undefined) {
+    throw new InputError(
+      `${source}: #meta.failing must be {"action": {"name": ..., "params": {...}}, "reason": ...} but is ${
+        describe(raw)
+      }.`,
+    );
+  }
+  return parseAction(raw.action, instance, `${source}: #meta.failing.action`)!;
+}
+
+/**
+ * A recorded action: it must be one of the model's action instances (its name, and parameters in
+ * their domains), like every value of a state.
+ */
 function parseAction(raw: unknown, instance: ModelInstance, where: string): ActionLabel | undefined {
   if (raw === undefined) return undefined;
   if (!isObject(raw) || typeof raw.name !== "string" || (raw.params !== undefined && !isObject(raw.params))) {
-    throw new InputError(
-      `${where}: #meta.action must be {"name": ..., "params": {...}} but is ${describe(raw)}.`,
-    );
+    throw new InputError(`${where} must be {"name": ..., "params": {...}} but is ${describe(raw)}.`);
   }
   const candidates = instance.actions.filter((a) => a.label.name === raw.name);
   if (candidates.length === 0) {
     throw new InputError(`${where}: model ${instance.name} has no action ${JSON.stringify(raw.name)}.`);
   }
-  return { name: raw.name, params: fromItfParams(raw.params ?? {}) as Record<string, Value> };
+  const label = { name: raw.name, params: fromItfParams(raw.params ?? {}) as Record<string, Value> };
+  const instanceOf = candidates.find((a) => sameLabel(a.label, label));
+  if (!instanceOf) {
+    const shown = candidates.slice(0, 6).map((a) => formatAction(a.label)).join(", ");
+    throw new InputError(
+      `${where}: ${formatAction(label)} is not an action of model ${instance.name} with these parameters ` +
+        `(its ${raw.name} actions are ${shown}${candidates.length > 6 ? ", ..." : ""}).`,
+    );
+  }
+  return instanceOf.label;
+}
+
+/** Whether two action labels name the same action with the same parameters. */
+export function sameLabel(a: ActionLabel, b: ActionLabel): boolean {
+  if (a.name !== b.name) return false;
+  const keys = Object.keys(a.params);
+  return keys.length === Object.keys(b.params).length &&
+    keys.every((k) => Object.hasOwn(b.params, k) && a.params[k] === b.params[k]);
 }
 
 /**

@@ -99,6 +99,35 @@ Deno.test("parseItf() rejects corrupt, truncated and mismatched files with a cle
       JSON.stringify({ vars: ["n"], states: [{ n: 0 }, { "#meta": { action: { name: "jump" } }, n: 1 }] }),
       /has no action "jump"/,
     ],
+    // A variable the model does not have is named, with the state, instead of being dropped.
+    [
+      JSON.stringify({ vars: ["n"], states: [{ n: 0 }, { n: 1, bogus: true }] }),
+      /state #1: variable bogus is not a variable of model counter \(its variables are n\)/,
+    ],
+    [JSON.stringify({ vars: ["n"], states: [{ n: 0 }, {}] }), /state #1: variable n is missing/],
+    [
+      JSON.stringify({ vars: ["n"], states: [{ n: 0 }, { n: true }] }),
+      /state #1, variable n: expected an integer/,
+    ],
+    // A recorded action is one of the model's, with parameters in their domains.
+    [
+      JSON.stringify({
+        vars: ["n"],
+        states: [{ n: 0 }, {
+          "#meta": { action: { name: "inc", params: { by: { "#bigint": "9" } } } },
+          n: 1,
+        }],
+      }),
+      /state #1: #meta.action: inc\(by=9\) is not an action of model counter with these parameters \(its inc actions are inc\)/,
+    ],
+    [
+      JSON.stringify({ "#meta": { failing: { action: { name: "jump" } } }, vars: ["n"], states: [{ n: 0 }] }),
+      /f\.itf\.json: #meta\.failing\.action: model counter has no action "jump"/,
+    ],
+    [
+      JSON.stringify({ "#meta": { failing: "inc" }, vars: ["n"], states: [{ n: 0 }] }),
+      /#meta\.failing must be/,
+    ],
   ];
   for (const [text, message] of cases) {
     assert.throws(
