@@ -85,7 +85,7 @@ for (const tool of TOOLS) {
     const { check } = await import("../../mod.ts");
     const { default: pageOwnership } = await import("../../models/page_ownership.ts");
     for (const n of [2, 4, 6]) {
-      const ours = check(pageOwnership, { params: { pages: n, fixed: true } });
+      const ours = await check(pageOwnership, { params: { pages: n, fixed: true } });
       const theirs = await runReference(options(tool, n));
       assert.deepEqual(
         [ours.distinctStates, ours.transitions, ours.verdict],
