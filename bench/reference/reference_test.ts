@@ -94,7 +94,7 @@ for (const tool of TOOLS) {
       );
       assert.equal(theirs.verdict, "ok");
       if (tool === "spin") assert.equal(ours.depth, theirs.depth, `depth N=${n}`);
-      const symmetric = check(pageOwnership, { params: { pages: n, fixed: true, symmetry: true } });
+      const symmetric = await check(pageOwnership, { params: { pages: n, fixed: true, symmetry: true } });
       if (tool === "rumur" && n <= 4) {
         const orbits = await runReference(options(tool, n, { symmetry: true }));
         assert.equal(symmetric.distinctStates, orbits.states, `orbits N=${n}`);
