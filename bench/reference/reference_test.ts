@@ -100,7 +100,7 @@ for (const tool of TOOLS) {
         assert.equal(symmetric.distinctStates, orbits.states, `orbits N=${n}`);
       }
     }
-    const buggy = check(pageOwnership, { params: { pages: 3, fixed: false } });
+    const buggy = await check(pageOwnership, { params: { pages: 3, fixed: false } });
     const theirs = await runReference(options(tool, 3, { fixed: false }));
     assert.equal(theirs.verdict, "violation");
     assert.equal(buggy.properties[0]!.traceLength, 4);
