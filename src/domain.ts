@@ -8,7 +8,10 @@
  * @module
  */
 
+import { describe } from "./describe_value.ts";
 import { checkName } from "./names.ts";
+
+export { describe };
 
 /** A boolean variable. */
 export interface BoolDomain {
@@ -97,7 +100,9 @@ export const bool: BoolDomain = Object.freeze({ kind: "bool" });
  */
 export function int(min: number, max: number): IntDomain {
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
-    throw new RangeError(`Expected int(min, max) with integers min <= max but found int(${min}, ${max})`);
+    throw new RangeError(
+      `Expected int(min, max) with integers min <= max but found int(${describe(min)}, ${describe(max)})`,
+    );
   }
   if (max - min >= 2 ** 31) {
     throw new RangeError(`Expected int(${min}, ${max}) to span fewer than 2^31 values`);
@@ -121,7 +126,7 @@ export function enumOf<const V extends string>(...values: V[]): EnumDomain<V> {
   const seen = new Set<string>();
   for (const value of values) {
     if (typeof value !== "string" || value === "") {
-      throw new TypeError(`Expected enum values to be non-empty strings but found ${JSON.stringify(value)}`);
+      throw new TypeError(`Expected enum values to be non-empty strings but found ${describe(value)}`);
     }
     if (seen.has(value)) {
       throw new RangeError(`Expected enum values to be distinct but found "${value}" twice`);
@@ -284,17 +289,5 @@ export function describeDomain(domain: Domain): string {
       return `recordOf({ ${
         Object.entries(domain.fields).map(([k, d]) => `${k}: ${describeDomain(d)}`).join(", ")
       } })`;
-  }
-}
-
-/** Quotes a value for an error message without throwing on cycles or odd types. */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function") return "a function";
-  if (value === undefined) return "undefined";
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }

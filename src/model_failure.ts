@@ -101,8 +101,18 @@ export function modelFailure(
   }
   const message = error instanceof StateValueError
     ? `set a value outside its domain: ${error.message}`
-    : `threw ${(error as Error)?.name ?? "an error"}: ${(error as Error)?.message ?? String(error)}`;
+    : `threw ${thrown(error)}`;
   return new InputError(`Model ${instance.name}, ${where} at depth ${depth}, ${message}${at}.`, {
     cause: error,
   });
+}
+
+/** What was thrown: `TypeError: message` for an error, else the value itself (`throw 42` threw 42). */
+function thrown(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (error instanceof Error || (typeof error === "object" && typeof message === "string")) {
+    const name = (error as { name?: unknown }).name;
+    return `${typeof name === "string" && name !== "" ? name : "an error"}: ${message}`;
+  }
+  return describe(error);
 }
