@@ -36,7 +36,7 @@ import { ExactStateSet } from "./exact_state_set.ts";
 import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
-import type { ModelInstance } from "./model.ts";
+import { MAX_ACTION_INSTANCES, type ModelInstance } from "./model.ts";
 import { createReadonlyView, createView, toValue } from "./state_view.ts";
 import { snapshotReader, type VisitedReader, type VisitedSet, type VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
@@ -54,8 +54,8 @@ export function keyOf(parent: number, action: number): number {
   return parent * 2 ** 21 + action;
 }
 
-/** Most action instances a model may have (an action index must fit in a key's 21 low bits). */
-export const MAX_ACTION_INSTANCES = 2 ** 21;
+/** Most action instances a model may have (instantiate refuses more). */
+export { MAX_ACTION_INSTANCES };
 
 /** Successors gathered before their visited-set lookups: enough to overlap many cache misses. */
 const BATCH = 64;
