@@ -527,6 +527,21 @@ export class LevelWorker {
           seen(`property ${p.name} was ${!now} the first time and is ${now} the second`);
         }
       });
+      if (instance.terminal !== undefined) this.#sampleTerminal(state, depth);
+    }
+  }
+
+  /**
+   * Evaluates the terminal predicate on sample state `state`. The search asks it only of states where
+   * no action is enabled, so a terminal that writes the state, throws or returns a non-boolean would go
+   * unseen in a model that never deadlocks; on the samples it is seen and named.
+   */
+  #sampleTerminal(state: Uint32Array, depth: number): void {
+    this.#current.set(state);
+    try {
+      this.#instance.terminal!(this.#currentReadonly);
+    } catch (error) {
+      throw this.#failure("terminal predicate", depth, error);
     }
   }
 
@@ -573,7 +588,7 @@ export class LevelWorker {
         try {
           inside = instance.withinBoundary(currentView);
         } catch (error) {
-          throw atSite(failure("withinBoundary", task.depth, error) as InputError, { state: id });
+          throw atSite(failure("withinBoundary predicate", task.depth, error) as InputError, { state: id });
         }
         if (!inside) continue;
       }
@@ -595,7 +610,7 @@ export class LevelWorker {
         try {
           fine = instance.terminal !== undefined && instance.terminal(currentView);
         } catch (error) {
-          throw atSite(failure("terminal", task.depth, error) as InputError, { state: id });
+          throw atSite(failure("terminal predicate", task.depth, error) as InputError, { state: id });
         }
         if (!fine) deadlock = id;
       }

@@ -3,7 +3,8 @@ import { check, checkInstanceParallel } from "./check.ts";
 import { InputError } from "./errors.ts";
 import { TracedError } from "./failure_site.ts";
 import { sampled } from "./level_worker.ts";
-import { instantiate } from "./model.ts";
+import { bool, int } from "./domain.ts";
+import { defineModel, instantiate } from "./model.ts";
 import {
   closureCounter,
   mutableGlobalGuard,
@@ -64,6 +65,30 @@ Deno.test("a guard or transition property that writes the state is named as exac
     () => check(writingTransition),
     /writing_transition: the property marks on action inc wrote variable \w+, but guards, properties/,
   );
+});
+
+Deno.test("a terminal predicate that writes the state is named, in a model that never deadlocks too", () => {
+  const writingTerminal = (toggles: boolean) =>
+    defineModel({
+      name: "writing_terminal",
+      params: {},
+      state: () => ({ x: int(0, 3), flag: bool }),
+      init: () => {},
+      actions: (_p, { action }) => [
+        action("inc", { guard: (s) => s.x < 3, effect: (s) => void (s.x = s.x + 1) }),
+        ...(toggles ? [action("toggle", { effect: (s) => void (s.flag = !s.flag) })] : []),
+      ],
+      terminal: (s) => {
+        (s as unknown as { flag: boolean }).flag = true;
+        return false;
+      },
+    });
+  for (const toggles of [false, true]) {
+    seen(
+      () => check(writingTerminal(toggles)),
+      /^Model writing_terminal: the terminal predicate wrote variable flag, but guards, properties, terminal and withinBoundary see the state read-only .*\(at .*nondeterminism_test\.ts:\d+:\d+\)/,
+    );
+  }
 });
 
 Deno.test("the sample is every one of the first states, then a fixed one in a thousand", () => {
