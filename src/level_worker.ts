@@ -36,7 +36,7 @@ import { ExactStateSet } from "./exact_state_set.ts";
 import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
-import type { ModelInstance } from "./model.ts";
+import { MAX_ACTION_INSTANCES, type ModelInstance } from "./model.ts";
 import { createReadonlyView, createView, toValue } from "./state_view.ts";
 import { snapshotReader, type VisitedReader, type VisitedSet, type VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
@@ -54,8 +54,8 @@ export function keyOf(parent: number, action: number): number {
   return parent * 2 ** 21 + action;
 }
 
-/** Most action instances a model may have (an action index must fit in a key's 21 low bits). */
-export const MAX_ACTION_INSTANCES = 2 ** 21;
+/** Most action instances a model may have (instantiate refuses more). */
+export { MAX_ACTION_INSTANCES };
 
 /** Successors gathered before their visited-set lookups: enough to overlap many cache misses. */
 const BATCH = 64;
@@ -527,6 +527,21 @@ export class LevelWorker {
           seen(`property ${p.name} was ${!now} the first time and is ${now} the second`);
         }
       });
+      if (instance.terminal !== undefined) this.#sampleTerminal(state, depth);
+    }
+  }
+
+  /**
+   * Evaluates the terminal predicate on sample state `state`. The search asks it only of states where
+   * no action is enabled, so a terminal that writes the state, throws or returns a non-boolean would go
+   * unseen in a model that never deadlocks; on the samples it is seen and named.
+   */
+  #sampleTerminal(state: Uint32Array, depth: number): void {
+    this.#current.set(state);
+    try {
+      this.#instance.terminal!(this.#currentReadonly);
+    } catch (error) {
+      throw this.#failure("terminal predicate", depth, error);
     }
   }
 
@@ -573,7 +588,7 @@ export class LevelWorker {
         try {
           inside = instance.withinBoundary(currentView);
         } catch (error) {
-          throw atSite(failure("withinBoundary", task.depth, error) as InputError, { state: id });
+          throw atSite(failure("withinBoundary predicate", task.depth, error) as InputError, { state: id });
         }
         if (!inside) continue;
       }
@@ -595,7 +610,7 @@ export class LevelWorker {
         try {
           fine = instance.terminal !== undefined && instance.terminal(currentView);
         } catch (error) {
-          throw atSite(failure("terminal", task.depth, error) as InputError, { state: id });
+          throw atSite(failure("terminal predicate", task.depth, error) as InputError, { state: id });
         }
         if (!fine) deadlock = id;
       }

@@ -46,11 +46,8 @@ function isEngine(url: string): boolean {
 
 const framePattern = /^at (?:.* \()?(.+):(\d+):(\d+)\)?$/;
 
-/**
- * Where in the user's code `error` was thrown: the first stack frame outside the engine, as
- * `models/foo.ts:12:7` (relative to the working folder when inside it), or undefined.
- */
-export function userLocation(error: unknown): string | undefined {
+/** The first stack frame of `error` outside the engine: its module's URL, line and column. */
+export function userFrame(error: unknown): { url: string; line: number; column: number } | undefined {
   const stack = (error as { stack?: unknown } | null)?.stack;
   if (typeof stack !== "string") return undefined;
   for (const line of stack.split("\n")) {
@@ -58,12 +55,22 @@ export function userLocation(error: unknown): string | undefined {
     if (!frame.startsWith("at ") || frame.includes("eval at ") || frame.includes("<anonymous>")) continue;
     const match = framePattern.exec(frame);
     if (!match || isEngine(match[1]!)) continue;
-    return `${displayPath(match[1]!)}:${match[2]}:${match[3]}`;
+    return { url: match[1]!, line: Number(match[2]), column: Number(match[3]) };
   }
   return undefined;
 }
 
-function displayPath(url: string): string {
+/**
+ * Where in the user's code `error` was thrown: the first stack frame outside the engine, as
+ * `models/foo.ts:12:7` (relative to the working folder when inside it), or undefined.
+ */
+export function userLocation(error: unknown): string | undefined {
+  const frame = userFrame(error);
+  return frame === undefined ? undefined : `${displayPath(frame.url)}:${frame.line}:${frame.column}`;
+}
+
+/** A module URL as a path for messages: relative to the working folder when inside it. */
+export function displayPath(url: string): string {
   if (!url.startsWith("file:")) return url;
   let path: string;
   try {
@@ -101,8 +108,18 @@ export function modelFailure(
   }
   const message = error instanceof StateValueError
     ? `set a value outside its domain: ${error.message}`
-    : `threw ${(error as Error)?.name ?? "an error"}: ${(error as Error)?.message ?? String(error)}`;
+    : `threw ${thrown(error)}`;
   return new InputError(`Model ${instance.name}, ${where} at depth ${depth}, ${message}${at}.`, {
     cause: error,
   });
+}
+
+/** What was thrown: `TypeError: message` for an error, else the value itself (`throw 42` threw 42). */
+function thrown(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (error instanceof Error || (typeof error === "object" && typeof message === "string")) {
+    const name = (error as { name?: unknown }).name;
+    return `${typeof name === "string" && name !== "" ? name : "an error"}: ${message}`;
+  }
+  return describe(error);
 }
