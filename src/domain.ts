@@ -8,7 +8,10 @@
  * @module
  */
 
+import { describe } from "./describe_value.ts";
 import { checkName } from "./names.ts";
+
+export { describe };
 
 /** A boolean variable. */
 export interface BoolDomain {
@@ -111,7 +114,9 @@ export const bool: BoolDomain = Object.freeze({ kind: "bool" });
  */
 export function int(min: number, max: number): IntDomain {
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
-    throw new RangeError(`Expected int(min, max) with integers min <= max but found int(${min}, ${max})`);
+    throw new RangeError(
+      `Expected int(min, max) with integers min <= max but found int(${describe(min)}, ${describe(max)})`,
+    );
   }
   if (max - min >= 2 ** 31) {
     throw new RangeError(`Expected int(${min}, ${max}) to span fewer than 2^31 values`);
@@ -135,7 +140,7 @@ export function enumOf<const V extends string>(...values: V[]): EnumDomain<V> {
   const seen = new Set<string>();
   for (const value of values) {
     if (typeof value !== "string" || value === "") {
-      throw new TypeError(`Expected enum values to be non-empty strings but found ${JSON.stringify(value)}`);
+      throw new TypeError(`Expected enum values to be non-empty strings but found ${describe(value)}`);
     }
     if (seen.has(value)) {
       throw new RangeError(`Expected enum values to be distinct but found "${value}" twice`);
@@ -258,6 +263,58 @@ export function assertDomain(domain: unknown, where: string): asserts domain is 
   }
 }
 
+/**
+ * Why `domain` is not a well-formed domain, or undefined when it is one: for domains that did not come
+ * from this module's constructors (built by hand, or changed after), which would otherwise lay out
+ * as garbage. Checks the whole tree, and names the part that is wrong (`.msr`, `[]`) after `path`.
+ */
+export function domainProblem(domain: unknown, path = ""): string | undefined {
+  const d = domain as Record<string, unknown> | null;
+  const at = path === "" ? "" : ` at ${path}`;
+  switch (typeof d === "object" && d !== null ? d.kind : undefined) {
+    case "bool":
+      return undefined;
+    case "int": {
+      const { min, max } = d as { min: unknown; max: unknown };
+      return Number.isSafeInteger(min) && Number.isSafeInteger(max) && (min as number) <= (max as number) &&
+          (max as number) - (min as number) < 2 ** 31
+        ? undefined
+        : `an int domain needs integers min <= max spanning fewer than 2^31 values, but found ${
+          describe(d)
+        }${at}`;
+    }
+    case "enum": {
+      const values = d!.values;
+      return Array.isArray(values) && values.length > 0 &&
+          values.every((v) => typeof v === "string" && v !== "") && new Set(values).size === values.length
+        ? undefined
+        : `an enum domain needs distinct non-empty string values, but found ${describe(d)}${at}`;
+    }
+    case "array": {
+      const length = d!.length;
+      if (!Number.isSafeInteger(length) || (length as number) < 0) {
+        return `an array domain needs a natural number length, but found ${describe(length)}${at}`;
+      }
+      return domainProblem(d!.element, `${path}[]`);
+    }
+    case "record": {
+      const fields = d!.fields;
+      if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+        return `a record domain needs an object of field domains, but found ${describe(fields)}${at}`;
+      }
+      for (const [name, field] of Object.entries(fields)) {
+        const problem = domainProblem(field, `${path}.${name}`);
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    }
+    default:
+      return `expected a domain (bool, int(), enumOf(), arrayOf(), recordOf()), but found ${
+        describe(domain)
+      }${at}`;
+  }
+}
+
 /** Whether `value` belongs to `domain`. */
 export function contains(domain: Domain, value: unknown): boolean {
   switch (domain.kind) {
@@ -298,17 +355,5 @@ export function describeDomain(domain: Domain): string {
       return `recordOf({ ${
         Object.entries(domain.fields).map(([k, d]) => `${k}: ${describeDomain(d)}`).join(", ")
       } })`;
-  }
-}
-
-/** Quotes a value for an error message without throwing on cycles or odd types. */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function") return "a function";
-  if (value === undefined) return "undefined";
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }

@@ -10,8 +10,7 @@
 /** Parent id of an initial state (its action index is the index of its init). */
 export const NO_PARENT = 0xffffffff;
 
-/** Most action instances a model may have (an action index must fit in a key's 21 low bits). */
-export const MAX_ACTION_INSTANCES = 2 ** 21;
+export { MAX_ACTION_INSTANCES } from "./model.ts";
 
 /** Key of a state: its parent id and the action that produced it, ordered as a sequential BFS finds them. */
 export function keyOf(parent: number, action: number): number {

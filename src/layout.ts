@@ -120,24 +120,28 @@ function recordShape(fields: [string, Shape][]): RecordShape {
     });
     return { kind: "record", fields: placed, small: true, size: shift };
   }
-  // First fit: a small field goes into the first word with room, a large one at the end.
-  const used: number[] = [];
+  // First fit: a small field goes into the first word with room, a large one at the end. Only the words
+  // opened for small fields are tracked (a large field's words are full), so that laying out an array of
+  // millions of words takes no longer than one of a few: the size is refused afterwards, not allocated.
+  const open: { word: number; bits: number }[] = [];
+  let words = 0;
   const placed = fields.map(([name, shape]): FieldPlacement => {
     if (shape.small) {
-      let word = used.findIndex((bits) => bits + shape.size <= 32);
-      if (word < 0) {
-        word = used.length;
-        used.push(0);
+      if (shape.size === 0 && words > 0) {
+        // A field of one value takes no bits: it sits in the first word, full or not.
+        return { name, shape, word: 0, shift: open[0]?.word === 0 ? open[0].bits : 32 };
       }
-      const shift = used[word]!;
-      used[word] = shift + shape.size;
-      return { name, shape, word, shift };
+      let slot = open.find((o) => o.bits + shape.size <= 32);
+      if (slot === undefined) open.push(slot = { word: words++, bits: 0 });
+      const shift = slot.bits;
+      slot.bits += shape.size;
+      return { name, shape, word: slot.word, shift };
     }
-    const word = used.length;
-    for (let i = 0; i < shape.size; i++) used.push(32);
+    const word = words;
+    words += shape.size;
     return { name, shape, word, shift: 0 };
   });
-  return { kind: "record", fields: placed, small: false, size: Math.max(1, used.length) };
+  return { kind: "record", fields: placed, small: false, size: Math.max(1, words) };
 }
 
 /** Number of 32-bit words a whole state of this record shape occupies (at least one). */

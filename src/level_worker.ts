@@ -36,7 +36,7 @@ import { ExactStateSet } from "./exact_state_set.ts";
 import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
-import type { ModelInstance } from "./model.ts";
+import { MAX_ACTION_INSTANCES, type ModelInstance } from "./model.ts";
 import { createReadonlyView, createView, toValue } from "./state_view.ts";
 import { snapshotReader, type VisitedReader, type VisitedSet, type VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
@@ -45,7 +45,7 @@ import { modelFailure, notBoolean } from "./model_failure.ts";
 import { AssertionSignal } from "./properties.ts";
 import { RecentSuccessors } from "./recent_successors.ts";
 import { Stepper } from "./step.ts";
-import { type Finding, type KeyedRun, MAX_ACTION_INSTANCES, type Records } from "./keys.ts";
+import { type Finding, type KeyedRun, type Records } from "./keys.ts";
 import { ownerOf } from "./shards.ts";
 
 /** Successors gathered before their visited-set lookups: enough to overlap many cache misses. */
@@ -497,6 +497,21 @@ export class LevelWorker {
           seen(`property ${p.name} was ${!now} the first time and is ${now} the second`);
         }
       });
+      if (instance.terminal !== undefined) this.#sampleTerminal(state, depth);
+    }
+  }
+
+  /**
+   * Evaluates the terminal predicate on sample state `state`. The search asks it only of states where
+   * no action is enabled, so a terminal that writes the state, throws or returns a non-boolean would go
+   * unseen in a model that never deadlocks; on the samples it is seen and named.
+   */
+  #sampleTerminal(state: Uint32Array, depth: number): void {
+    this.#current.set(state);
+    try {
+      this.#instance.terminal!(this.#currentReadonly);
+    } catch (error) {
+      throw this.#failure("terminal predicate", depth, error);
     }
   }
 
@@ -543,7 +558,7 @@ export class LevelWorker {
         try {
           inside = instance.withinBoundary(currentView);
         } catch (error) {
-          throw atSite(failure("withinBoundary", task.depth, error) as InputError, { state: id });
+          throw atSite(failure("withinBoundary predicate", task.depth, error) as InputError, { state: id });
         }
         if (!inside) continue;
       }
@@ -565,7 +580,7 @@ export class LevelWorker {
         try {
           fine = instance.terminal !== undefined && instance.terminal(currentView);
         } catch (error) {
-          throw atSite(failure("terminal", task.depth, error) as InputError, { state: id });
+          throw atSite(failure("terminal predicate", task.depth, error) as InputError, { state: id });
         }
         if (!fine) deadlock = id;
       }

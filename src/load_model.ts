@@ -8,6 +8,8 @@ import { closest } from "./cli_options.ts";
 import { InputError } from "./errors.ts";
 import { heartbeat } from "./heartbeat.ts";
 import type { Model } from "./model.ts";
+import { type LoadCall, watchLoad } from "./load_watch.ts";
+import { displayPath } from "./model_failure.ts";
 import { isModel, type ModelRef } from "./model_ref.ts";
 
 /**
@@ -40,9 +42,13 @@ export async function loadModel(
   let module: Record<string, unknown>;
   const url = new URL(name, `file://${Deno.cwd()}/`).href;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let call: LoadCall | undefined;
   try {
     module = await Promise.race([
-      import(url),
+      watchLoad(url, () => import(url)).then((loaded) => {
+        call = loaded.call;
+        return loaded.value;
+      }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new LoadTimeout()), LOAD_TIMEOUT_SECONDS * 1000);
       }),
@@ -66,6 +72,14 @@ export async function loadModel(
     clearTimeout(timer);
   }
   heartbeat(); // loaded: a least-privilege child's watchdog now knows the top level returned
+  if (call !== undefined) {
+    throw new InputError(
+      `Model file ${name} calls ${call.source} while it loads (at ${displayPath(call.url)}:${call.line}:` +
+        `${call.column}): every worker thread loads the file afresh, so a value computed at load time ` +
+        `differs between threads (and between runs), and the model would compute different results in ` +
+        `different threads. Derive such values from the model's parameters instead.`,
+    );
+  }
   const exportName = module.default !== undefined ? "default" : "model";
   const candidate = module[exportName];
   if (!isModel(candidate)) {

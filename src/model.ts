@@ -13,6 +13,7 @@ import {
   assertDomain,
   describe,
   type Domain,
+  domainProblem,
   type Fields,
   int,
   type IntDomain,
@@ -25,9 +26,11 @@ import {
   type ValueOf,
 } from "./domain.ts";
 import { InputError } from "./errors.ts";
-import { asBoolean, callerModule } from "./model_failure.ts";
+import { asBoolean, callerModule, userLocation } from "./model_failure.ts";
+import { checkSpec, paramProblem, specProblem } from "./model_spec_check.ts";
 import { nameProblem } from "./names.ts";
 import { type RecordShape, shapeOf, wordsOf } from "./layout.ts";
+import { checkStateSize, count } from "./state_size.ts";
 import { type Params, type ParamValues, resolveParams } from "./params.ts";
 import {
   type ActionLabel,
@@ -38,6 +41,8 @@ import {
   DEADLOCK,
   formatAction,
   type Property,
+  PROPERTY_KINDS,
+  type PropertyKind,
   sometimes,
   transition,
 } from "./properties.ts";
@@ -124,7 +129,9 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
  * ```
  */
 export function range(n: number): IntDomain {
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`Expected range(n) with n >= 1 but found ${n}`);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new RangeError(`Expected range(n) with n >= 1 but found ${describe(n)}`);
+  }
   return int(0, n - 1);
 }
 
@@ -249,11 +256,8 @@ export function defineModel<const P extends Params, const F extends Fields>(
   if (typeof spec.name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.name)) {
     throw new TypeError(`Expected a model name like page_ownership but found ${describe(spec.name)}`);
   }
-  for (const key of ["state", "actions"] as const) {
-    if (typeof spec[key] !== "function") {
-      throw new TypeError(`Expected model ${spec.name} to have a ${key} function`);
-    }
-  }
+  const problem = specProblem(spec);
+  if (problem !== undefined) throw new TypeError(`Model ${spec.name}: ${problem}`);
   const origin = callerModule(new Error().stack);
   return Object.freeze({
     name: spec.name,
@@ -263,6 +267,9 @@ export function defineModel<const P extends Params, const F extends Fields>(
     ...(origin === undefined ? {} : { origin }),
   });
 }
+
+/** Most action instances a model may have (an action index must fit in a search key's 21 low bits). */
+export const MAX_ACTION_INSTANCES = 2 ** 21;
 
 /** An action bound to one combination of parameter values. */
 export interface ActionInstance {
@@ -316,8 +323,19 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
   if (modelProblem !== undefined) {
     throw new InputError(`The model name ${describe(model?.name)} cannot be used: ${modelProblem}.`);
   }
-  for (const name of Object.keys(model.params ?? {})) checkModelName(model.name, "parameter", name);
-  const params = resolveParams(model.name, model.params, given);
+  checkSpec(model.spec, model.name);
+  const declaredParams: unknown = model.params ?? {};
+  if (typeof declaredParams !== "object" || declaredParams === null || Array.isArray(declaredParams)) {
+    throw new InputError(
+      `Model ${model.name}: params must be an object of parameters, but is ${describe(declaredParams)}.`,
+    );
+  }
+  for (const [name, param] of Object.entries(declaredParams)) {
+    checkModelName(model.name, "parameter", name);
+    const problem = paramProblem(param);
+    if (problem !== undefined) throw new InputError(`Model ${model.name}: parameter ${name}: ${problem}.`);
+  }
+  const params = resolveParams(model.name, model.params ?? {}, given);
   const spec = model.spec as ModelSpec<Params, Fields>;
   const fields = wrap(model.name, "state", () => spec.state(params));
   if (typeof fields !== "object" || fields === null) {
@@ -325,30 +343,43 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
   }
   checkFieldNames(model.name, fields, "");
   const domain = wrap(model.name, "state", () => recordOf(fields));
+  for (const [name, d] of Object.entries(domain.fields)) {
+    const problem = domainProblem(d);
+    if (problem !== undefined) {
+      throw new InputError(`Model ${model.name}: state variable ${name}: ${problem}.`);
+    }
+  }
   if (Object.keys(fields).length === 0) {
     throw new InputError(`Model ${model.name} declares no state variables.`);
   }
+  // The layout is computed from the domains alone, whatever their size; a state too large to search is
+  // refused before anything of its size is allocated.
   const shape = shapeOf(domain) as RecordShape;
+  checkStateSize(model.name, domain, shape);
   const inits = typeof spec.init === "function" ? [spec.init] : spec.init;
-  if (!Array.isArray(inits) || inits.length === 0 || inits.some((f) => typeof f !== "function")) {
-    throw new InputError(`Model ${model.name}: init must be a function or a non-empty array of functions.`);
-  }
   const declared = wrap(model.name, "actions", () => spec.actions(params, kit));
-  if (!Array.isArray(declared)) throw new InputError(`Model ${model.name}: actions() must return an array.`);
+  if (!Array.isArray(declared)) {
+    throw new InputError(
+      `Model ${model.name}: actions() must return an array, but returned ${describe(declared)}.`,
+    );
+  }
   const names = new Set<string>();
-  for (const a of declared) {
-    if (typeof a?.effect !== "function" || typeof a.name !== "string") {
-      throw new InputError(
-        `Model ${model.name}: every entry of actions() must be built with action(name, spec).`,
-      );
-    }
-    checkModelName(model.name, "action", a.name);
-    for (const param of Object.keys(a.params ?? {})) {
-      checkModelName(model.name, "parameter", param, ` of action ${a.name}`);
-    }
+  let instances = 0;
+  declared.forEach((a, i) => {
+    checkAction(model.name, a, i);
     if (names.has(a.name)) throw new InputError(`Model ${model.name} declares action ${a.name} twice.`);
     names.add(a.name);
-  }
+    // Counted before any is built: an action over int(0, 2 ** 30) would otherwise build a billion.
+    const combinations = Object.values(a.params ?? {}).reduce((n, d) => n * scalarSize(d), 1);
+    instances += combinations;
+    if (instances >= MAX_ACTION_INSTANCES) {
+      throw new InputError(
+        `Model ${model.name}: action ${a.name} has ${count(combinations)} combinations of ` +
+          `parameter values, which brings the model to ${count(instances)} action ` +
+          `instances; at most ${count(MAX_ACTION_INSTANCES - 1)} are supported.`,
+      );
+    }
+  });
   const actions: ActionInstance[] = [];
   declared.forEach((a, actionIndex) => {
     for (const values of combinations(a.params)) {
@@ -365,21 +396,32 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
       }));
     }
   });
-  const properties = spec.properties
+  const properties: unknown = spec.properties
     ? wrap(model.name, "properties", () => spec.properties!(params, kit))
     : [];
+  if (!Array.isArray(properties)) {
+    throw new InputError(
+      `Model ${model.name}: properties() must return an array of properties, but returned ${
+        describe(properties)
+      }.`,
+    );
+  }
   const propertyNames = new Set<string>();
-  for (const p of properties) {
-    if (!p || (p.kind === "assertion" ? typeof p.name !== "string" : typeof p.predicate !== "function")) {
-      throw new InputError(
-        `Model ${model.name}: properties() must return always/sometimes/transition/assertion properties.`,
-      );
+  properties.forEach((p: unknown, i) => {
+    checkProperty(model.name, p, i);
+    const { name } = p as Property;
+    if (propertyNames.has(name)) {
+      throw new InputError(`Model ${model.name} declares property ${name} twice.`);
     }
-    checkModelName(model.name, "property", p.name);
-    if (propertyNames.has(p.name)) {
-      throw new InputError(`Model ${model.name} declares property ${p.name} twice.`);
-    }
-    propertyNames.add(p.name);
+    propertyNames.add(name);
+  });
+  const symmetric = declaredSymmetry(spec, params);
+  if (!Array.isArray(symmetric) || !symmetric.every((s) => typeof s === "string")) {
+    throw new InputError(
+      `Model ${model.name}: symmetry() must return an array of index set names, but returned ${
+        describe(symmetric)
+      }.`,
+    );
   }
   const terminal = spec.terminal;
   const withinBoundary = spec.withinBoundary;
@@ -387,7 +429,6 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     ...properties as readonly Property[],
     ...(spec.deadlock ?? true ? [DEADLOCK] : []),
   ];
-  const symmetry = declaredSymmetry(spec, params);
   return Object.freeze({
     model: model as unknown as Model,
     name: model.name,
@@ -403,7 +444,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     withinBoundary: withinBoundary
       ? (s: unknown) => asBoolean(withinBoundary(s as never, params))
       : undefined,
-    symmetry,
+    symmetry: symmetric,
     code: [
       spec.state.toString(),
       ...inits.map((f) => f.toString()),
@@ -413,8 +454,104 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
       String(withinBoundary),
       JSON.stringify(domain),
     ].join("\n"),
-    canonicalize: compileCanonicalizer(domain, shape, symmetry, model.name),
+    canonicalize: compileCanonicalizer(domain, shape, symmetric, model.name),
   });
+}
+
+/** The kinds of property a model may declare: every kind of the table but deadlock, the engine's own. */
+const DECLARABLE_KINDS = (Object.keys(PROPERTY_KINDS) as PropertyKind[]).filter((k) => k !== "deadlock");
+
+/** Refuses entry `index` of actions() unless it is an action as `action(name, spec)` builds one. */
+function checkAction(
+  modelName: string,
+  a: unknown,
+  index: number,
+): asserts a is ActionSpec<Fields, ActionParamDomains> {
+  const spec = a as Partial<ActionSpec<Fields, ActionParamDomains>> | null;
+  if (typeof spec !== "object" || spec === null || typeof spec.name !== "string") {
+    throw new InputError(
+      `Model ${modelName}: entry ${index} of actions() is ${
+        describe(a)
+      }; every entry must be built with action(name, spec).`,
+    );
+  }
+  checkModelName(modelName, "action", spec.name);
+  const of = `action ${spec.name}`;
+  if (typeof spec.effect !== "function") {
+    throw new InputError(
+      `Model ${modelName}: the effect of ${of} must be a function, but is ${describe(spec.effect)}.`,
+    );
+  }
+  if (spec.guard !== undefined && typeof spec.guard !== "function") {
+    throw new InputError(
+      `Model ${modelName}: the guard of ${of} must be a function, but is ${describe(spec.guard)}.`,
+    );
+  }
+  if (spec.background !== undefined && typeof spec.background !== "boolean") {
+    throw new InputError(
+      `Model ${modelName}: background of ${of} must be a boolean, but is ${describe(spec.background)}.`,
+    );
+  }
+  const params: unknown = spec.params ?? {};
+  if (typeof params !== "object" || params === null || Array.isArray(params)) {
+    throw new InputError(
+      `Model ${modelName}: the params of ${of} must be an object of domains, but are ${describe(params)}.`,
+    );
+  }
+  for (const [param, domain] of Object.entries(params)) {
+    checkModelName(modelName, "parameter", param, ` of ${of}`);
+    const kind = (domain as { kind?: unknown } | null)?.kind;
+    const problem = kind === "bool" || kind === "int" || kind === "enum" ? domainProblem(domain) : undefined;
+    if (problem !== undefined) {
+      throw new InputError(`Model ${modelName}: parameter ${param} of ${of}: ${problem}.`);
+    }
+    if (kind !== "bool" && kind !== "int" && kind !== "enum") {
+      throw new InputError(
+        `Model ${modelName}: parameter ${param} of ${of} must be a scalar domain (bool, int(), enumOf(), range()), but is ${
+          describe(domain)
+        }.`,
+      );
+    }
+  }
+}
+
+/** Refuses entry `index` of properties() unless it is a property as the kit's builders make one. */
+function checkProperty(modelName: string, p: unknown, index: number): asserts p is Property {
+  const property = p as { kind?: unknown; name?: unknown; predicate?: unknown; description?: unknown } | null;
+  if (typeof property !== "object" || property === null) {
+    throw new InputError(
+      `Model ${modelName}: entry ${index} of properties() is ${
+        describe(p)
+      }, not a property (build properties with the kit's ${DECLARABLE_KINDS.join(", ")}).`,
+    );
+  }
+  const name = typeof property.name === "string"
+    ? `property ${describe(property.name)}`
+    : `entry ${index} of properties()`;
+  if (!(DECLARABLE_KINDS as readonly unknown[]).includes(property.kind)) {
+    throw new InputError(
+      `Model ${modelName}: ${name} has kind ${
+        describe(property.kind)
+      }, which is not a kind of property: the kinds are ${
+        DECLARABLE_KINDS.join(", ")
+      } (build properties with the kit's builders of those names).`,
+    );
+  }
+  checkModelName(modelName, "property", property.name);
+  if (property.kind !== "assertion" && typeof property.predicate !== "function") {
+    throw new InputError(
+      `Model ${modelName}: the predicate of ${name} must be a function, but is ${
+        describe(property.predicate)
+      }.`,
+    );
+  }
+  if (property.description !== undefined && typeof property.description !== "string") {
+    throw new InputError(
+      `Model ${modelName}: the description of ${name} must be a string, but is ${
+        describe(property.description)
+      }.`,
+    );
+  }
 }
 
 /** Refuses a name that breaks the naming rule (see names.ts), whatever built the object that carries it. */
@@ -458,16 +595,19 @@ function checkFieldNames(modelName: string, fields: object, path: string): void 
   }
 }
 
+/** Runs the model's `what()`; a throw becomes bad input naming the part and the user's line. */
 function wrap<T>(modelName: string, what: string, f: () => T): T {
   try {
     return f();
   } catch (error) {
     if (error instanceof InputError) throw error;
+    const message = (error as { message?: unknown } | null)?.message;
+    const location = userLocation(error);
     throw new InputError(
-      `Model ${modelName}: ${what}() failed: ${(error as Error)?.message ?? describe(error)}`,
-      {
-        cause: error,
-      },
+      `Model ${modelName}: ${what}() failed: ${typeof message === "string" ? message : describe(error)}${
+        location === undefined ? "" : ` (at ${location})`
+      }`,
+      { cause: error },
     );
   }
 }

@@ -48,9 +48,20 @@ const framePattern = /^at (?:.* \()?(.+):(\d+):(\d+)\)?$/;
 
 /** The URL of the first module outside the engine on `stack`: the module that called into it. */
 export function callerModule(stack: string | undefined): string | undefined {
-  for (const line of (stack ?? "").split("\n")) {
-    const match = framePattern.exec(line.trim());
-    if (match && !isEngine(match[1]!) && /^(file|https?):/.test(match[1]!)) return match[1]!;
+  const url = userFrame({ stack })?.url;
+  return url !== undefined && /^(file|https?):/.test(url) ? url : undefined;
+}
+
+/** The first stack frame of `error` outside the engine: its module's URL, line and column. */
+export function userFrame(error: unknown): { url: string; line: number; column: number } | undefined {
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  if (typeof stack !== "string") return undefined;
+  for (const line of stack.split("\n")) {
+    const frame = line.trim();
+    if (!frame.startsWith("at ") || frame.includes("eval at ") || frame.includes("<anonymous>")) continue;
+    const match = framePattern.exec(frame);
+    if (!match || isEngine(match[1]!)) continue;
+    return { url: match[1]!, line: Number(match[2]), column: Number(match[3]) };
   }
   return undefined;
 }
@@ -60,19 +71,12 @@ export function callerModule(stack: string | undefined): string | undefined {
  * `models/foo.ts:12:7` (relative to the working folder when inside it), or undefined.
  */
 export function userLocation(error: unknown): string | undefined {
-  const stack = (error as { stack?: unknown } | null)?.stack;
-  if (typeof stack !== "string") return undefined;
-  for (const line of stack.split("\n")) {
-    const frame = line.trim();
-    if (!frame.startsWith("at ") || frame.includes("eval at ") || frame.includes("<anonymous>")) continue;
-    const match = framePattern.exec(frame);
-    if (!match || isEngine(match[1]!)) continue;
-    return `${displayPath(match[1]!)}:${match[2]}:${match[3]}`;
-  }
-  return undefined;
+  const frame = userFrame(error);
+  return frame === undefined ? undefined : `${displayPath(frame.url)}:${frame.line}:${frame.column}`;
 }
 
-function displayPath(url: string): string {
+/** A module URL as a path for messages: relative to the working folder when inside it. */
+export function displayPath(url: string): string {
   if (!url.startsWith("file:")) return url;
   let path: string;
   try {
@@ -110,8 +114,18 @@ export function modelFailure(
   }
   const message = error instanceof StateValueError
     ? `set a value outside its domain: ${error.message}`
-    : `threw ${(error as Error)?.name ?? "an error"}: ${(error as Error)?.message ?? String(error)}`;
+    : `threw ${thrown(error)}`;
   return new InputError(`Model ${instance.name}, ${where} at depth ${depth}, ${message}${at}.`, {
     cause: error,
   });
+}
+
+/** What was thrown: `TypeError: message` for an error, else the value itself (`throw 42` threw 42). */
+function thrown(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  if (error instanceof Error || (typeof error === "object" && typeof message === "string")) {
+    const name = (error as { name?: unknown }).name;
+    return `${typeof name === "string" && name !== "" ? name : "an error"}: ${message}`;
+  }
+  return describe(error);
 }

@@ -12,11 +12,9 @@
  * @module
  */
 
-const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+import { describe as quote } from "./describe_value.ts";
 
-function quote(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**
  * Why `name` cannot name a `what` (such as "state variable" or "action"), or undefined when it can.

@@ -3,7 +3,8 @@ import { checkInstanceParallel, checkSync } from "./check.ts";
 import { InputError } from "./errors.ts";
 import { TracedError } from "./failure_site.ts";
 import { sampled } from "./level_worker.ts";
-import { instantiate } from "./model.ts";
+import { bool, int } from "./domain.ts";
+import { defineModel, instantiate } from "./model.ts";
 import {
   closureCounter,
   mutableGlobalGuard,
@@ -12,6 +13,8 @@ import {
   writingTransition,
 } from "./testdata/trace_models.ts";
 import { moduleRandom, moduleRandomLimit } from "./testdata/module_random.ts";
+import { threadDependent } from "./testdata/thread_dependent.ts";
+import { loadModel } from "./load_model.ts";
 
 const advice = /Guards, effects and properties must depend only on the state and the action's parameters/;
 
@@ -66,6 +69,30 @@ Deno.test("a guard or transition property that writes the state is named as exac
   );
 });
 
+Deno.test("a terminal predicate that writes the state is named, in a model that never deadlocks too", () => {
+  const writingTerminal = (toggles: boolean) =>
+    defineModel({
+      name: "writing_terminal",
+      params: {},
+      state: () => ({ x: int(0, 3), flag: bool }),
+      init: () => {},
+      actions: (_p, { action }) => [
+        action("inc", { guard: (s) => s.x < 3, effect: (s) => void (s.x = s.x + 1) }),
+        ...(toggles ? [action("toggle", { effect: (s) => void (s.flag = !s.flag) })] : []),
+      ],
+      terminal: (s) => {
+        (s as unknown as { flag: boolean }).flag = true;
+        return false;
+      },
+    });
+  for (const toggles of [false, true]) {
+    seen(
+      () => checkSync(writingTerminal(toggles)),
+      /^Model writing_terminal: the terminal predicate wrote variable flag, but guards, properties, terminal and withinBoundary see the state read-only .*\(at .*nondeterminism_test\.ts:\d+:\d+\)/,
+    );
+  }
+});
+
 Deno.test("the sample is every one of the first states, then a fixed one in a thousand", () => {
   for (let id = 0; id < 4096; id++) assert.ok(sampled(id));
   let count = 0;
@@ -76,7 +103,7 @@ Deno.test("the sample is every one of the first states, then a fixed one in a th
 const file = new URL("./testdata/module_random.ts", import.meta.url).href;
 
 for (const workers of [2, 3]) {
-  Deno.test(`module-level randomness is seen across ${workers} worker threads`, async () => {
+  Deno.test(`module-level randomness in the first steps is seen before ${workers} worker threads search`, async () => {
     for (
       const [model, exportName] of [[moduleRandom, "moduleRandom"], [
         moduleRandomLimit,
@@ -88,18 +115,64 @@ for (const workers of [2, 3]) {
         () => checkInstanceParallel(instance, { module: file, exportName }, workers),
         (error: unknown) => {
           assert.ok(error instanceof InputError, String(error));
-          assert.match(error.message, new RegExp(`Model ${model.name} is nondeterministic`));
           assert.match(
             error.message,
-            /evaluations in (the main thread|worker thread \d), then in (the main thread|worker thread \d)/,
+            new RegExp(
+              `Model ${model.name} computes different results in different threads \\(module-level ` +
+                `randomness or global state\\?\\): the successors of the initial states are .* in the main ` +
+                `thread but .* in worker thread \\d`,
+            ),
           );
-          assert.match(error.message, advice);
+          assert.match(error.message, /loads the model file .*testdata\/module_random\.ts afresh/);
           return true;
         },
       );
     }
   });
 }
+
+Deno.test("a module-level value that differs per thread deep in the search is seen by the samples", async () => {
+  const instance = instantiate(threadDependent as never);
+  const ref = {
+    module: new URL("./testdata/thread_dependent.ts", import.meta.url).href,
+    exportName: "threadDependent",
+  };
+  assert.equal((await checkInstanceParallel(instance, ref, 1)).distinctStates, 61);
+  for (const workers of [2, 3]) {
+    await assert.rejects(
+      () => checkInstanceParallel(instance, ref, workers),
+      (error: unknown) => {
+        assert.ok(error instanceof InputError, String(error));
+        assert.match(
+          error.message,
+          /Model thread_dependent is nondeterministic: expanding state #6\d \(depth 6\d\), /,
+        );
+        assert.match(
+          error.message,
+          /evaluations in (the main thread|worker thread \d), then in (the main thread|worker thread \d)/,
+        );
+        assert.match(error.message, advice);
+        return true;
+      },
+    );
+  }
+});
+
+Deno.test("a model file that draws a random value while it loads is refused, naming the file and line", async () => {
+  const path = new URL("./testdata/module_coin.ts", import.meta.url).pathname;
+  await assert.rejects(
+    () => loadModel(path, new Map()),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError, String(error));
+      assert.match(
+        error.message,
+        /^Model file .*module_coin\.ts calls Math\.random\(\) while it loads \(at .*module_coin\.ts:11:19\)/,
+      );
+      assert.match(error.message, /would compute different results in different threads/);
+      return true;
+    },
+  );
+});
 
 Deno.test("one thread computes a module-level value once, which is deterministic", async () => {
   const r = await checkInstanceParallel(instantiate(moduleRandom as never), {

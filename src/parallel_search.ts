@@ -13,6 +13,7 @@
  */
 
 import { InputError } from "./errors.ts";
+import { instanceDigest } from "./instance_digest.ts";
 import { LevelWorker } from "./level_worker.ts";
 import type { ModelInstance } from "./model.ts";
 import type { ModelRef } from "./model_ref.ts";
@@ -101,6 +102,7 @@ export async function searchParallel(
   try {
     // Each thread binds the model and starts an empty shard: a pool may have served another search.
     const exact = options.exact === true;
+    const digest = count > 1 ? instanceDigest(instance) : [];
     await pool.all(Array.from({ length: count - 1 }, (_, i) => ({
       type: "init",
       ref,
@@ -108,6 +110,7 @@ export async function searchParallel(
       index: i + 1,
       count,
       exact,
+      digest,
     })));
     const local = new LevelWorker(instance, 0, count, { exact });
     let shards: readonly VisitedSnapshot[] = [];

@@ -72,10 +72,12 @@ export function intParam(
 ): IntParam {
   const { min, max, description } = options;
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
-    throw new RangeError(`Expected integer bounds min <= max but found ${min}..${max}`);
+    throw new RangeError(`Expected integer bounds min <= max but found ${describe(min)}..${describe(max)}`);
   }
   if (!Number.isInteger(options.default) || options.default < min || options.default > max) {
-    throw new RangeError(`Expected the default to be in ${min}..${max} but found ${options.default}`);
+    throw new RangeError(
+      `Expected the default to be in ${min}..${max} but found ${describe(options.default)}`,
+    );
   }
   return Object.freeze({ kind: "int", min, max, default: options.default, description });
 }
@@ -108,7 +110,7 @@ export function enumParam<const V extends string>(
   if (options.values.length === 0) throw new RangeError("Expected at least one enum parameter value");
   if (!options.values.includes(options.default)) {
     throw new RangeError(
-      `Expected the default to be one of ${options.values.join(", ")} but found ${options.default}`,
+      `Expected the default to be one of ${options.values.join(", ")} but found ${describe(options.default)}`,
     );
   }
   return Object.freeze({

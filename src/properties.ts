@@ -17,6 +17,7 @@
  * @module
  */
 
+import { describe } from "./describe_value.ts";
 import type { Fields, Value } from "./domain.ts";
 import type { ReadonlyView } from "./state_view.ts";
 
@@ -173,7 +174,7 @@ const namePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function checkName(name: string): string {
   if (typeof name !== "string" || !namePattern.test(name)) {
     throw new TypeError(
-      `Expected a property name like host_mapped_is_shared but found ${JSON.stringify(name)}`,
+      `Expected a property name like host_mapped_is_shared but found ${describe(name)}`,
     );
   }
   if (name === "deadlock") {
@@ -298,7 +299,9 @@ export function assert(condition: boolean, name: string, message = ""): asserts 
   if (condition === true) return;
   if (condition !== false) {
     throw new TypeError(
-      `assert(condition, ${JSON.stringify(name)}) expects a boolean condition but found ${typeof condition}`,
+      `assert(condition, ${describe(name)}) expects a boolean condition but found ${typeof condition} ${
+        describe(condition)
+      }`,
     );
   }
   throw new AssertionSignal(name, message);

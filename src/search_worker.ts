@@ -11,7 +11,9 @@
 import { InputError } from "./errors.ts";
 import { TracedError } from "./failure_site.ts";
 import { LevelWorker } from "./level_worker.ts";
+import { digestDifference, type DigestPart, instanceDigest } from "./instance_digest.ts";
 import { instantiate } from "./model.ts";
+import { displayPath } from "./model_failure.ts";
 import { type ModelRef, resolveModelRef } from "./model_ref.ts";
 
 /** Messages from the main thread. */
@@ -23,6 +25,8 @@ export type WorkerRequest =
     readonly index: number;
     readonly count: number;
     readonly exact: boolean;
+    /** What the main thread's instance computes, to compare with this thread's. */
+    readonly digest: readonly DigestPart[];
   }
   | { readonly type: "expand"; readonly task: Parameters<LevelWorker["expand"]>[0] }
   | { readonly type: "insert"; readonly task: Parameters<LevelWorker["insert"]>[0] }
@@ -36,6 +40,13 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     switch (request.type) {
       case "init": {
         const instance = instantiate(await resolveModelRef(request.ref), request.params);
+        const differs = digestDifference(
+          request.digest,
+          instanceDigest(instance),
+          "the main thread",
+          `worker thread ${request.index}`,
+        );
+        if (differs !== undefined) throw threadsDiffer(instance.name, request.ref, differs);
         worker = new LevelWorker(instance, request.index, request.count, { exact: request.exact });
         self.postMessage({ type: "ready" });
         return;
@@ -54,3 +65,13 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     });
   }
 };
+
+/** The error of a worker thread whose load of the model computes what the main thread's does not. */
+function threadsDiffer(name: string, ref: ModelRef, differs: string): InputError {
+  const file = "module" in ref ? `the model file ${displayPath(ref.module)}` : `the module of model ${name}`;
+  return new InputError(
+    `Model ${name} computes different results in different threads (module-level randomness or global ` +
+      `state?): ${differs}. Each worker thread loads ${file} afresh, so a value computed when it loads ` +
+      `(from Math.random, the clock or a global variable) must not change what the model does.`,
+  );
+}
