@@ -89,7 +89,10 @@ export type {
 export type { Trace } from "./src/trace.ts";
 
 if (import.meta.main) {
-  // Not awaited at top level: the command line loads the model library, whose models import this
-  // module, so this module must finish evaluating first.
-  import("./src/cli.ts").then(({ main }) => main(Deno.args)).then((code) => Deno.exit(code));
+  // The command line serves the model library, whose models import this module: loaded once this
+  // module has finished evaluating, not at its top level.
+  const modelsModule = new URL("./models/mod.ts", import.meta.url).href;
+  Promise.all([import("./src/cli.ts"), import(modelsModule), import("./checks/mod.ts")])
+    .then(([{ main }, { models }, { gates }]) => main(Deno.args, { models, gates, modelsModule }))
+    .then((code) => Deno.exit(code));
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { checkInstanceParallel, checkSync } from "./check.ts";
 import { runGate } from "./gate_runner.ts";
+import { libraryOf } from "./testdata/library.ts";
 import { gate } from "./gate.ts";
 import { bool, defineModel } from "../mod.ts";
 import { instantiate, type Model } from "./model.ts";
@@ -122,7 +123,7 @@ Deno.test("a gate expects an assertion like any property", async () => {
       minStates: 4,
       why: "freeing a page that is not allocated is caught inside the effect",
     }),
-    models,
+    libraryOf(models),
   );
   assert.deepEqual(met.problems, []);
   const missed = await runGate(
@@ -134,7 +135,7 @@ Deno.test("a gate expects an assertion like any property", async () => {
       minStates: 4,
       why: "a gate that expects the assertion to hold must miss",
     }),
-    models,
+    libraryOf(models),
   );
   assert.deepEqual(missed.problems, ["property no_double_free is violated in 1 steps, expected holds"]);
 });

@@ -7,8 +7,7 @@
  * @module
  */
 
-import { gates as allGates } from "../checks/mod.ts";
-import { models } from "../models/mod.ts";
+import type { Library } from "./library.ts";
 import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
 import { defaultCheckpointDir, identityOf, readCheckpoint } from "./checkpoint.ts";
 import { InputError } from "./errors.ts";
@@ -75,7 +74,15 @@ function wantsProgress(flag: boolean | undefined): boolean {
 }
 
 /** Runs the command line; returns the exit code. */
-export async function main(args: readonly string[], io: Io = stdio): Promise<number> {
+/** The library the running command serves (see `main`). */
+let library: Library;
+
+/**
+ * Runs the command line `args` for `served` (its registered models and gates), writing to `io`;
+ * returns the exit code.
+ */
+export async function main(args: readonly string[], served: Library, io: Io = stdio): Promise<number> {
+  library = served;
   const debug = args.includes("--debug");
   try {
     return await dispatch(args, io);
@@ -203,7 +210,7 @@ async function commandCheck(parsed: ParsedArgs, io: Io): Promise<number> {
   const json = flagOf(parsed, "json");
   const verbose = flagOf(parsed, "verbose");
   const out = stringOf(parsed, "out") ?? "out";
-  const known = new Map(allGates.map((g) => [g.name, g]));
+  const known = new Map(library.gates.map((g) => [g.name, g]));
   for (const name of positionals) {
     if (!known.has(name)) {
       const guess = closest(name, [...known.keys()]);
@@ -216,7 +223,7 @@ async function commandCheck(parsed: ParsedArgs, io: Io): Promise<number> {
   }
   const selected = positionals.length
     ? positionals.map((name) => known.get(name)!)
-    : allGates.filter((g) => flagOf(parsed, "slow") || !g.tags?.includes("slow"));
+    : library.gates.filter((g) => flagOf(parsed, "slow") || !g.tags?.includes("slow"));
   const count = workerCount(parsed);
   // One pool of threads serves every gate: they start and load the model library once.
   const workers = count > 1 ? new WorkerPool(count) : 1;
@@ -227,7 +234,7 @@ async function commandCheck(parsed: ParsedArgs, io: Io): Promise<number> {
   if (!json) io.out(formatTable(tableHeader));
   try {
     for (const gate of selected) {
-      const result = await runGate(gate, models, onProgress ? { ...options, onProgress } : options)
+      const result = await runGate(gate, library, onProgress ? { ...options, onProgress } : options)
         .catch(async (error) => {
           throw await withFailureTrace(`${out}/traces/${gate.name}`, error);
         });
@@ -322,7 +329,7 @@ function gateJson(r: GateResult, paths: Record<string, string>): unknown {
 async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
   const { positionals, numbers } = parsed;
   const sets = stringsOf(parsed, "set");
-  const { model, ref } = await loadModel(positionals[0]!, models);
+  const { model, ref } = await loadModel(positionals[0]!, library);
   const instance = instantiate(model, parseAssignments(model.name, model.params, sets));
   const workers = workerCount(parsed);
   const maxStates = numbers["max-states"];
@@ -474,7 +481,7 @@ function propertyJson(p: PropertyResult, tracePath: string | undefined): Record<
 
 async function commandReplay(parsed: ParsedArgs, io: Io): Promise<number> {
   const [modelName, path] = parsed.positionals as [string, string];
-  const { model } = await loadModel(modelName, models);
+  const { model } = await loadModel(modelName, library);
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -598,7 +605,7 @@ function recordedParams(text: string, modelName: string, path: string): Record<s
 }
 
 function commandList(parsed: ParsedArgs, io: Io): number {
-  const list = [...models.values()].map((m) => ({
+  const list = [...library.models.values()].map((m) => ({
     name: m.name,
     description: m.description,
     params: Object.entries(m.params).map(([name, p]) => ({

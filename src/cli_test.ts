@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { main, permissionProblem } from "./cli.ts";
+import { library } from "./testdata/library.ts";
 import { commands, commonOptions } from "./cli_options.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -201,7 +202,7 @@ Deno.test("list --json shows every registered model with parameters, defaults an
 async function inProcess(...args: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await main(args, library, { out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 

@@ -10,6 +10,7 @@
 import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./check.ts";
 import { InputError } from "./errors.ts";
 import type { Expectation, Gate } from "./gate.ts";
+import type { Library } from "./library.ts";
 import { instantiate, type Model } from "./model.ts";
 import type { WorkerPool } from "./parallel_search.ts";
 import type { SearchOptions } from "./search.ts";
@@ -76,21 +77,26 @@ export function matches(e: Expectation, p: PropertyResult): boolean {
 /** Runs one gate on `workers` threads. Unknown models or parameters throw an InputError. */
 export async function runGate(
   gate: Gate,
-  models: ReadonlyMap<string, Model>,
+  library: Pick<Library, "models" | "modelsModule">,
   options: SearchOptions & { workers?: number | WorkerPool } = {},
 ): Promise<GateResult> {
-  const model = models.get(gate.model);
+  const model = library.models.get(gate.model);
   if (!model) {
     throw new InputError(
-      `Gate ${gate.name} names model "${gate.model}", which is not registered in models/mod.ts.`,
+      `Gate ${gate.name} names model "${gate.model}", which the model library does not register.`,
     );
   }
   const instance = instantiate(model, gate.params);
   const { workers = 1, ...search } = options;
-  const result = await checkInstanceParallel(instance, { registered: gate.model }, workers, {
-    ...search,
-    ...(gate.maxStates !== undefined ? { maxStates: gate.maxStates } : {}),
-  });
+  const result = await checkInstanceParallel(
+    instance,
+    { registry: library.modelsModule, name: gate.model },
+    workers,
+    {
+      ...search,
+      ...(gate.maxStates !== undefined ? { maxStates: gate.maxStates } : {}),
+    },
+  );
   const problems: string[] = [];
   for (const p of result.properties) {
     const e = Object.hasOwn(gate.expect, p.name) ? gate.expect[p.name] : undefined;

@@ -7,6 +7,7 @@
 import { closest } from "./cli_options.ts";
 import { InputError } from "./errors.ts";
 import { heartbeat } from "./heartbeat.ts";
+import type { Library } from "./library.ts";
 import type { Model } from "./model.ts";
 import { type LoadCall, watchLoad } from "./load_watch.ts";
 import { displayPath } from "./model_failure.ts";
@@ -27,10 +28,11 @@ const REFUSED = /^Requires (\w+) access to (.*?)(?:, run again with the --allow-
  */
 export async function loadModel(
   name: string,
-  registry: ReadonlyMap<string, Model>,
+  library: Pick<Library, "models" | "modelsModule">,
 ): Promise<{ model: Model; ref: ModelRef }> {
+  const registry = library.models;
   const registered = registry.get(name);
-  if (registered) return { model: registered, ref: { registered: name } };
+  if (registered) return { model: registered, ref: { registry: library.modelsModule, name } };
   if (!/\.(ts|js|mjs|mts)$/.test(name)) {
     const guess = closest(name, [...registry.keys()]);
     throw new InputError(

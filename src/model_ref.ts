@@ -8,9 +8,9 @@
 import { InputError } from "./errors.ts";
 import type { Model } from "./model.ts";
 
-/** A registered model (models/mod.ts) or an export of a module. */
+/** A model of a library (a module whose `models` export maps names to models), or an export of a module. */
 export type ModelRef =
-  | { readonly registered: string }
+  | { readonly registry: string; readonly name: string }
   | { readonly module: string; readonly exportName: string }
   | { readonly module: string; readonly modelName: string };
 
@@ -23,10 +23,10 @@ export function isModel(x: unknown): x is Model {
 
 /** Imports the model a reference names. */
 export async function resolveModelRef(ref: ModelRef): Promise<Model> {
-  if ("registered" in ref) {
-    const { models } = await import("../models/mod.ts");
-    const model = models.get(ref.registered);
-    if (!model) throw new InputError(`Unknown model "${ref.registered}".`);
+  if ("registry" in ref) {
+    const { models } = await import(ref.registry) as { models?: ReadonlyMap<string, unknown> };
+    const model = models?.get(ref.name);
+    if (!isModel(model)) throw new InputError(`${ref.registry} registers no model named "${ref.name}".`);
     return model;
   }
   const module = await import(ref.module);

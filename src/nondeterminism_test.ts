@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { checkInstanceParallel, checkSync } from "./check.ts";
 import { InputError } from "./errors.ts";
+import { libraryOf } from "./testdata/library.ts";
 import { TracedError } from "./failure_site.ts";
 import { sampled } from "./level_worker.ts";
 import { bool, int } from "./domain.ts";
@@ -161,7 +162,7 @@ Deno.test("a module-level value that differs per thread deep in the search is se
 Deno.test("a model file that draws a random value while it loads is refused, naming the file and line", async () => {
   const path = new URL("./testdata/module_coin.ts", import.meta.url).pathname;
   await assert.rejects(
-    () => loadModel(path, new Map()),
+    () => loadModel(path, libraryOf(new Map())),
     (error: unknown) => {
       assert.ok(error instanceof InputError, String(error));
       assert.match(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { library } from "./testdata/library.ts";
 import { checkInstance, checkInstanceParallel, type CheckResult } from "./check.ts";
 import { InputError } from "./errors.ts";
 import { WorkerPool } from "./parallel_search.ts";
@@ -37,7 +38,11 @@ for (const [name, params] of cases) {
     const instance = instantiate(models.get(name)!, params);
     const one = essence(checkInstance(instance));
     for (const workers of [2, 3]) {
-      const many = await checkInstanceParallel(instance, { registered: name }, workers);
+      const many = await checkInstanceParallel(
+        instance,
+        { registry: library.modelsModule, name: name },
+        workers,
+      );
       assert.equal(many.workers, workers);
       assert.deepEqual(essence(many), one, `${workers} workers`);
     }
@@ -46,7 +51,12 @@ for (const [name, params] of cases) {
 
 Deno.test("parallel exact mode agrees with fingerprint mode", async () => {
   const instance = instantiate(models.get("page_ownership")! as Model, { pages: 4, fixed: true });
-  const exact = await checkInstanceParallel(instance, { registered: "page_ownership" }, 2, { exact: true });
+  const exact = await checkInstanceParallel(
+    instance,
+    { registry: library.modelsModule, name: "page_ownership" },
+    2,
+    { exact: true },
+  );
   assert.equal(exact.exact, true);
   assert.equal(exact.distinctStates, 2 * 4 ** 4 + 2 * 3 ** 4);
 });
@@ -55,7 +65,12 @@ Deno.test("limits cut a parallel search exactly where they cut a sequential one"
   const instance = instantiate(models.get("page_ownership")!, { pages: 6 });
   for (const limits of [{ maxStates: 1000 }, { maxDepth: 7 }]) {
     const one = checkInstance(instance, limits);
-    const two = await checkInstanceParallel(instance, { registered: "page_ownership" }, 2, limits);
+    const two = await checkInstanceParallel(
+      instance,
+      { registry: library.modelsModule, name: "page_ownership" },
+      2,
+      limits,
+    );
     assert.equal(two.verdict, "incomplete");
     assert.deepEqual(essence(two), essence(one));
   }
@@ -67,7 +82,7 @@ Deno.test("at a depth limit the workers look successors up in every shard", asyn
   const instance = instantiate(models.get("page_ownership")!, { pages: 5 });
   const full = checkInstance(instance);
   for (const workers of [2, 3]) {
-    const ref = { registered: "page_ownership" };
+    const ref = { registry: library.modelsModule, name: "page_ownership" };
     const atDepth = await checkInstanceParallel(instance, ref, workers, { maxDepth: full.depth });
     assert.equal(atDepth.limit, undefined, `${workers} workers, limit at the depth`);
     assert.equal(atDepth.verdict, full.verdict);
@@ -103,7 +118,10 @@ Deno.test("a pool that served a failed search serves the next one exactly", asyn
       InputError,
     );
     const instance = instantiate(models.get("page_ownership")!, { pages: 4, fixed: false });
-    const next = await checkInstanceParallel(instance, { registered: "page_ownership" }, pool);
+    const next = await checkInstanceParallel(instance, {
+      registry: library.modelsModule,
+      name: "page_ownership",
+    }, pool);
     assert.deepEqual(essence(next), essence(checkInstance(instance)));
   } finally {
     pool.close();

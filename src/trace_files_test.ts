@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "./cli.ts";
+import { library } from "./testdata/library.ts";
 import { checkSync } from "./check.ts";
 import { counter } from "./test_models.ts";
 import { freeList, lateOutOfRange } from "./testdata/trace_models.ts";
@@ -15,7 +16,7 @@ async function run(...args: string[]) {
   // In this process, so that what it prints reaches the collector (a model file's least-privilege child
   // prints to this process's own stdout and stderr).
   if (args[0] === "explore") args = [...args, "--trust-model", "--no-check"];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await main(args, library, { out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
