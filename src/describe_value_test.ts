@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { check } from "./check.ts";
+import { checkSync } from "./check.ts";
 import { describe } from "./describe_value.ts";
 import { bool, int } from "./domain.ts";
 import { defineModel } from "./model.ts";
@@ -85,7 +85,7 @@ Deno.test("a value outside its domain is named as the model wrote it: NaN, not n
       ) => [action("oops", { effect: (s) => void (s.x = value as unknown as number) })],
     });
     assert.throws(
-      () => check(model),
+      () => checkSync(model),
       (e: unknown) => {
         assert.match(
           (e as Error).message,
