@@ -41,7 +41,8 @@ import { replaceTraces } from "./trace_folder.ts";
 import { checkClaim, type Claim } from "./trace_claim.ts";
 import { fileProblem } from "./file_errors.ts";
 import { memoryBudget } from "./memory_budget.ts";
-import { runModelCommand } from "./sandbox.ts";
+import { leastPrivilegeRefusal, parseRefusal } from "./permission_error.ts";
+import { modelArgument, runModelCommand } from "./sandbox.ts";
 import { withFailureTrace } from "./trace_files.ts";
 import { fromItfParams, parseItf } from "./trace_itf.ts";
 import { formatTraceText } from "./trace_text.ts";
@@ -114,13 +115,13 @@ export async function main(args: readonly string[], served: Library, io: Io = st
 export function permissionProblem(error: unknown, args: readonly string[]): string | undefined {
   for (let e = error, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
     const message = (e as Error)?.message ?? String(e);
-    const sandbox = /Requires (\w+) access to "?([^",]+)"?/.exec(message);
-    if (e instanceof Deno.errors.NotCapable || sandbox) {
-      const kind = sandbox?.[1] ?? "file";
-      const path = sandbox?.[2] ?? "a path";
+    const refusal = parseRefusal(message);
+    if (e instanceof Deno.errors.NotCapable || refusal) {
+      const kind = refusal?.kind ?? "file";
+      const path = refusal?.target ?? "a path";
       // In a model file's least-privilege child the parent says how to widen it (src/sandbox.ts).
       if (args.includes("--sandboxed")) {
-        return `The model file needs ${kind} access to "${path}", which a least-privilege run does not grant.`;
+        return leastPrivilegeRefusal(modelArgument(args.slice(1)) ?? "(unnamed)", { kind, target: path });
       }
       const out = optionValue(args, "--out");
       const widen = out && path.startsWith(out.replace(/\/+$/, "")) ? out : path;
@@ -178,7 +179,12 @@ async function dispatch(args: readonly string[], io: Io): Promise<number> {
   }
   if (command === "explore") {
     // A model file runs in a least-privilege child process (src/sandbox.ts), or here.
-    return await runModelCommand("explore", rest, (here) => commandExplore(parseCommandArgs(spec, here), io));
+    return await runModelCommand(
+      "explore",
+      rest,
+      (here) => commandExplore(parseCommandArgs(spec, here), io),
+      io,
+    );
   }
   const parsed = parseCommandArgs(spec, rest);
   switch (command) {

@@ -2,33 +2,14 @@ import assert from "node:assert/strict";
 import { main, permissionProblem } from "./cli.ts";
 import { library } from "./testdata/library.ts";
 import { commands, commonOptions } from "./cli_options.ts";
+import { type CliRun, runCli } from "./testdata/run_cli.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = Pick<CliRun, "code" | "stdout" | "stderr">;
 
 /** Runs `deno run -A mod.ts ...args` in a fresh process; returns exit code and output. */
-async function hvcheck(...args: string[]): Promise<Run> {
-  return await deno(["run", "-A", `${root}mod.ts`, ...args]);
-}
-
-/** Runs deno with `args` in the repository's root. */
-async function deno(args: string[]): Promise<Run> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: root,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const { code, stdout, stderr } = await command.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code, stdout: decode(stdout), stderr: decode(stderr) };
-}
+const hvcheck = (...args: string[]) => runCli(args);
 
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "hvcheck-cli-" });
@@ -402,16 +383,9 @@ Deno.test("a permission problem is exit 2 naming the path and the flag that wide
   ) {
     // What `deno task check -- --out DIR` runs (explore also reads the machine's memory for its budget).
     const sys = args[0] === "explore" ? ["--allow-sys=systemMemoryInfo"] : [];
-    const run = await deno([
-      "run",
-      "--allow-read=.",
-      "--allow-write=out",
-      ...sys,
-      "mod.ts",
-      ...args,
-      "--out",
-      dir,
-    ]);
+    const run = await runCli([...args, "--out", dir], {
+      deno: ["--allow-read=.", "--allow-write=out", ...sys],
+    });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, new RegExp(`may not write ${dir}/traces/`));
     assert.match(run.stderr, new RegExp(`add --allow-write=${dir} to deno's flags`));

@@ -18,21 +18,13 @@ import { InputError } from "./errors.ts";
 import { parseMemorySize } from "./memory_budget.ts";
 import { instantiate } from "./model.ts";
 import { search } from "./search.ts";
+import { runCli } from "./testdata/run_cli.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const pageOwnership = (params: Record<string, unknown>) => instantiate(models.get("page_ownership")!, params);
 
-async function hvcheck(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}mod.ts`, ...args],
-    cwd: root,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code, stdout: decode(stdout), stderr: decode(stderr) };
-}
+/** Runs `deno run -A mod.ts ...args` from the repository's root. */
+const hvcheck = (...args: string[]) => runCli(args);
 
 /** Mounts a tmpfs at a fresh folder (`options` such as "size=2M" or "ro"); undefined when it cannot. */
 async function mountTmpfs(options: string): Promise<{ dir: string; unmount: () => Promise<void> } | string> {

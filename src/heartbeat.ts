@@ -2,15 +2,17 @@
  * Signs of life from a search running in a least-privilege child process (src/sandbox.ts), for the
  * watchdog in the parent: a guard that loops forever blocks the child's thread, so neither its timers
  * nor its signal handlers run, and only the parent can stop it. The child writes single control bytes
- * on stderr, which the parent strips from what it relays: a heartbeat when a phase of the search or a
- * piece of a checkpoint is done, one byte when the search has returned, and one when the command has
- * its exit code. Outside such a child (the default), every function here does nothing.
+ * on stderr, which the parent strips from what it relays: one when the child is about to run model code
+ * (its start-up, Deno loading hvcheck, is over), a heartbeat when the model has loaded and whenever a
+ * phase of the search or a piece of a checkpoint is done, one byte when the search has returned, and
+ * one when the command has its exit code. Outside such a child (the default), every function here does
+ * nothing.
  *
  * @module
  */
 
 /** Control bytes on the child's stderr. */
-export const SIGNAL = { heartbeat: 0x1e, searchDone: 0x1d, exitCode: 0x1f } as const;
+export const SIGNAL = { started: 0x1c, heartbeat: 0x1e, searchDone: 0x1d, exitCode: 0x1f } as const;
 
 let enabled = false;
 let lastBeat = 0;
@@ -26,6 +28,11 @@ function send(byte: number): void {
   } catch {
     // the parent is gone: nothing to tell
   }
+}
+
+/** The child is about to load the model: the watchdog's limits count from here. */
+export function started(): void {
+  if (enabled) send(SIGNAL.started);
 }
 
 /** The search made progress (rate-limited to a few a second). */

@@ -12,15 +12,13 @@ import type { Model } from "./model.ts";
 import { type LoadCall, watchLoad } from "./load_watch.ts";
 import { displayPath } from "./model_failure.ts";
 import { isModel, type ModelRef } from "./model_ref.ts";
+import { parseRefusal } from "./permission_error.ts";
 
 /**
  * How long a model file may take to load. A top-level await that never resolves would otherwise hang
  * the run, or end it with Deno's own error and exit code 1, which means "violated".
  */
 export const LOAD_TIMEOUT_SECONDS = 10;
-
-/** Deno's wording of a refused permission, and the flag it suggests (which is not hvcheck's). */
-const REFUSED = /^Requires (\w+) access to (.*?)(?:, run again with the --allow-\w+ flag)?$/;
 
 /**
  * Resolves `name`: a registered model, or a path ending in `.ts`/`.js` whose default export (or
@@ -63,10 +61,12 @@ export async function loadModel(
       );
     }
     const message = ((error as Error)?.message ?? String(error)).split("\n")[0]!;
-    const refused = REFUSED.exec(message);
+    const refused = parseRefusal(message);
     throw new InputError(
       refused
-        ? `Model file ${name} needs ${refused[1]} access to ${refused[2]}, which it was not granted.`
+        ? `Model file ${name} needs ${refused.kind} access to ${
+          JSON.stringify(refused.target)
+        }, which it was not granted.`
         : `Could not load model file ${name}: ${message}`,
       { cause: error },
     );

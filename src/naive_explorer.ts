@@ -5,7 +5,9 @@
  * keyed by their JSON text in a Map; views are plain objects over those values. No packing, no
  * fingerprints, no typed arrays, no compiled accessors: if the engine's layout, accessors, hashing,
  * visited set, frontier or search loop lose or invent a state, the counts or verdicts differ.
- * It is slow (hundreds of bytes per state) and only for small models.
+ * It is slow (hundreds of bytes per state) and only for small models. Being plain, it also serves to
+ * run a model whose search hung, one wrapped function at a time, to name the one that does not return
+ * (src/hang_finder.ts).
  *
  * @module
  */

@@ -4,8 +4,11 @@
  * reach the network). So `explore FILE.ts` type-checks the file, then runs the whole command again in
  * a child Deno process that may only read the model's folder and hvcheck's own source, and write (and
  * read) the output folders; it has no network, processes, environment, FFI or system information.
- * The parent relays the child's output and exit code, and is the watchdog: a guard that never returns
- * blocks the child's thread, so only the parent can stop it (at `--time-limit`, or on Ctrl-C).
+ * The parent relays the child's output (to the caller's Io) and exit code, and is the watchdog: a guard
+ * that never returns blocks the child's thread, so only the parent can stop it (at `--time-limit`, or on
+ * Ctrl-C). Its limits count from when the child starts running the model file, so neither the type check
+ * nor Deno's start-up of the child uses up a time limit. Once it has stopped a search that hung, it names
+ * the function that did not return (src/hang_finder.ts).
  *
  * Registered models (hvcheck's own code) run in the process as before, and so does everything when
  * `--trust-model` is given or the process itself may not start processes (it is then already as
@@ -14,11 +17,15 @@
  * @module
  */
 
+import type { Io } from "./cli.ts";
 import { InputError } from "./errors.ts";
-import { enableHeartbeat, exitCodeReady, SIGNAL } from "./heartbeat.ts";
+import { enableHeartbeat, exitCodeReady, SIGNAL, started } from "./heartbeat.ts";
 import { LOAD_TIMEOUT_SECONDS } from "./load_model.ts";
+import { hangReported, reportHang, SEARCH_SECONDS } from "./hang_finder.ts";
 import { defaultMemoryBudget } from "./memory_budget.ts";
-import { canTypeCheck, typeCheck } from "./type_check.ts";
+import { type Refusal, reportedRefusal } from "./permission_error.ts";
+import { shellQuote } from "./report.ts";
+import { canTypeCheck, typeCheck, TypeCheckInterrupted } from "./type_check.ts";
 
 /** How a model file is run, from the options this module takes off the command line. */
 export interface ModelRunOptions {
@@ -31,6 +38,8 @@ export interface ModelRunOptions {
   readonly allowWrite: readonly string[];
   /** This process is the least-privilege child (internal: `--sandboxed`). */
   readonly child: boolean;
+  /** The child names the model function that does not return (internal: `--find-hang`). */
+  readonly findHang: boolean;
 }
 
 /** Options of this module, taken off the command line before the command parses the rest. */
@@ -69,7 +78,7 @@ const DEFAULT_OUT = "out";
 export function takeModelRunOptions(args: readonly string[]): { options: ModelRunOptions; rest: string[] } {
   const rest: string[] = [];
   const allowRead: string[] = [], allowWrite: string[] = [];
-  let trust = false, check = true, child = false;
+  let trust = false, check = true, child = false, findHang = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [name, inline] = arg.startsWith("--") && arg.includes("=")
@@ -78,6 +87,7 @@ export function takeModelRunOptions(args: readonly string[]): { options: ModelRu
     if (name === "--trust-model") trust = true;
     else if (name === "--no-check") check = false;
     else if (name === "--sandboxed") child = true;
+    else if (name === "--find-hang") findHang = true;
     else if (name === "--allow-model-read" || name === "--allow-model-write") {
       const value = inline ?? args[++i];
       if (value === undefined || value === "") throw new InputError(`${name} expects a path.`);
@@ -90,7 +100,7 @@ export function takeModelRunOptions(args: readonly string[]): { options: ModelRu
       }
     }
   }
-  return { options: { trust, typeCheck: check, allowRead, allowWrite, child }, rest };
+  return { options: { trust, typeCheck: check, allowRead, allowWrite, child, findHang }, rest };
 }
 
 /** The values of option `--name` in `args` (`--name V` and `--name=V`). */
@@ -164,36 +174,54 @@ export function grantsFor(
 }
 
 /**
- * What a model that needed more than it was given is told. `permission` is Deno's description, such as
- * `read access to "/etc/passwd"`.
+ * How a model that needed more than it was given is told to grant it: the flag that grants exactly
+ * what was refused, when there is one (reads and writes), else --trust-model.
  */
-export function widenAdvice(): string {
-  return `A model file runs with least privilege: it may read its own folder and hvcheck's source, and ` +
-    `write the output folders; it has no network, processes, environment or FFI. To grant more, run again ` +
-    `with --allow-model-read DIR or --allow-model-write DIR, or with --trust-model for full access ` +
-    `(only for a model file you trust).`;
+export function widenAdvice(refusal?: Refusal): string {
+  const rule =
+    `A model file runs with least privilege: it may read its own folder and hvcheck's source, and ` +
+    `write the output folders; it has no network, processes, environment, system information or FFI.`;
+  const trust = `--trust-model for hvcheck's own permissions (only for a model file you trust)`;
+  // A path with a comma cannot be granted by Deno's flags (grantsFor refuses it).
+  if (refusal && (refusal.kind === "read" || refusal.kind === "write") && !refusal.target.includes(",")) {
+    return `${rule} To grant it, run again with --allow-model-${refusal.kind} ${
+      shellQuote(refusal.target)
+    } (a file or a folder; repeatable), or with ${trust}.`;
+  }
+  return `${rule} To grant it, run again with ${trust}; --allow-model-read DIR and --allow-model-write DIR ` +
+    `grant more folders.`;
 }
 
-/** Deno's wording of a refused permission, in an error message. */
-const REFUSED = /(?:Requires|needs) (\w+) access to ("[^"]*"|\S+)/;
+/** Exit code of a run stopped before it searched anything, or cut short (as in src/cli.ts). */
+const INCOMPLETE = 3;
+const INPUT = 2;
 
 /**
  * Runs a command that loads a model: the least-privilege hook of `explore`. `here` runs the command
  * in this process on the arguments left once this module's options are taken off; this function
  * either calls it (registered models, `--trust-model`, in the child) or runs the command in a child
- * process and returns that child's exit code.
+ * process and returns that child's exit code. What the child prints goes to `io`, line by line.
+ *
+ * Ctrl-C before the search starts (during the type check, or while the child loads the model file) stops
+ * the run at once with exit 3, as a Ctrl-C during the search does: nothing was searched, so there is
+ * nothing to save, and the run is incomplete.
  */
 export async function runModelCommand(
   command: string,
   args: readonly string[],
   here: (rest: string[]) => Promise<number>,
+  io: Io,
 ): Promise<number> {
   const { options, rest } = takeModelRunOptions(args);
+  if (options.child && options.findHang) {
+    return await reportHang(modelArgument(rest) ?? "", optionValues(rest, "set"), io);
+  }
   if (options.child) {
     enableHeartbeat();
     // Ctrl-C is the parent's to decide (it aborts on the second one): a Ctrl-C before the command has its
     // own handler, or while model code never returns, must not end this process by itself.
     Deno.addSignalListener("SIGINT", () => {});
+    started();
     try {
       return await here(rest);
     } finally {
@@ -204,62 +232,172 @@ export async function runModelCommand(
   const model = modelArgument(rest);
   if (model === undefined || !isModelFile(model) || rest.includes("--help")) return await here(rest);
   const mayRun = canTypeCheck();
-  if (options.typeCheck) {
-    if (mayRun) await typeCheckExisting(model);
-    else {
-      console.error(
-        `hvcheck: warning: ${model} was not type-checked: that needs --allow-run (or pass --no-check).`,
-      );
+  const sandboxed = !options.trust && mayRun;
+  const checking = options.typeCheck && mayRun;
+  if (options.typeCheck && !mayRun) {
+    io.err(`hvcheck: warning: ${model} was not type-checked: that needs --allow-run (or pass --no-check).`);
+  }
+  if (!checking && !sandboxed) return await here(rest);
+  // One listener from the type check to the child's end: with none, even for a moment, Deno's default
+  // would end this process (exit 130) and leave the type check or the child running.
+  let onInterrupt = () => {};
+  const listener = () => onInterrupt();
+  Deno.addSignalListener("SIGINT", listener);
+  let listening = true;
+  const stopListening = () => {
+    if (listening) Deno.removeSignalListener("SIGINT", listener);
+    listening = false;
+  };
+  try {
+    if (checking) {
+      const stop = new AbortController();
+      onInterrupt = () => stop.abort();
+      try {
+        await typeCheckExisting(model, stop.signal);
+      } catch (error) {
+        if (!(error instanceof TypeCheckInterrupted)) throw error;
+        io.err(
+          `hvcheck: interrupted while type-checking ${model}; nothing was searched (the run is incomplete).`,
+        );
+        return INCOMPLETE;
+      }
+      onInterrupt = () => {};
     }
+    if (!sandboxed) {
+      // The command installs its own Ctrl-C handler; a second Ctrl-C then ends the process, as it should.
+      stopListening();
+      return await here(rest);
+    }
+    const grants = grantsFor(model, rest, options);
+    const childArgs = [command, "--sandboxed", ...rest];
+    // The child has no permission to read the machine's memory: the budget is decided here.
+    if (optionValues(rest, "memory").length === 0) {
+      childArgs.splice(2, 0, "--memory", String(defaultMemoryBudget()));
+    }
+    const timeLimit = Number(optionValues(rest, "time-limit").at(-1));
+    const deno = [
+      "run",
+      "--no-prompt",
+      `--allow-read=${grants.read.join(",")}`,
+      `--allow-write=${grants.write.join(",")}`,
+      `${hvcheckRoot()}/mod.ts`,
+    ];
+    const setInterrupt = (handler: () => void) => onInterrupt = handler;
+    return await runChild([...deno, ...childArgs], {
+      model,
+      io,
+      ...(Number.isFinite(timeLimit) && timeLimit > 0 ? { timeLimitSeconds: timeLimit } : {}),
+      onInterrupt: setInterrupt,
+      findHang: () =>
+        findHangInChild([...deno, command, "--sandboxed", "--find-hang", ...rest], setInterrupt),
+    });
+  } finally {
+    stopListening();
   }
-  if (options.trust || !mayRun) return await here(rest);
-  const grants = grantsFor(model, rest, options);
-  const childArgs = [command, "--sandboxed", ...rest];
-  // The child has no permission to read the machine's memory: the budget is decided here.
-  if (optionValues(rest, "memory").length === 0) {
-    childArgs.splice(2, 0, "--memory", String(defaultMemoryBudget()));
-  }
-  const timeLimit = Number(optionValues(rest, "time-limit").at(-1));
-  return await runChild([
-    "run",
-    "--no-prompt",
-    `--allow-read=${grants.read.join(",")}`,
-    `--allow-write=${grants.write.join(",")}`,
-    `${hvcheckRoot()}/mod.ts`,
-    ...childArgs,
-  ], Number.isFinite(timeLimit) && timeLimit > 0 ? timeLimit : undefined);
 }
 
-async function typeCheckExisting(model: string): Promise<void> {
+async function typeCheckExisting(model: string, signal: AbortSignal): Promise<void> {
   try {
     Deno.statSync(model);
   } catch {
     return; // the load reports a missing file, with the usual message
   }
-  await typeCheck(model);
+  await typeCheck(model, { signal });
 }
 
-/** Why the watchdog stopped the child. */
-type Stopped = "load" | "time" | "interrupt" | "abort" | undefined;
-
 /**
- * Runs `deno <args>` as the least-privilege child; relays its stderr (without its liveness bytes) and
- * stops it when it shows no sign of life past the time limit or after Ctrl-C.
+ * Runs `deno <args>`, a `--find-hang` child with the grants of the child that hung, and returns what it
+ * found (src/hang_finder.ts). It is stopped at Ctrl-C, or when it takes longer than it may.
  */
-async function runChild(args: string[], timeLimitSeconds: number | undefined): Promise<number> {
-  const started = Date.now();
+async function findHangInChild(
+  args: string[],
+  onInterrupt: (handler: () => void) => void,
+): Promise<string | undefined> {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     stdin: "null",
-    stdout: "inherit",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const stop = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // it has ended
+    }
+  };
+  onInterrupt(stop);
+  const timer = setTimeout(stop, (LOAD_TIMEOUT_SECONDS + SEARCH_SECONDS + STALL_SECONDS) * 1000);
+  try {
+    const { stdout } = await child.output();
+    return hangReported(new TextDecoder().decode(stdout));
+  } finally {
+    clearTimeout(timer);
+    onInterrupt(() => {});
+  }
+}
+
+/** Why the watchdog stopped the child. */
+type Stopped =
+  | "load" // the model file's top level did not return within the load limit
+  | "load-time" // ... nor within the time limit
+  | "time" // the search did not stop after its time limit
+  | "interrupt-load" // Ctrl-C while the model file was loading
+  | "interrupt" // the search did not stop after Ctrl-C
+  | "abort" // a second Ctrl-C
+  | undefined;
+
+interface ChildRun {
+  /** The model file, as the user named it (for messages). */
+  readonly model: string;
+  readonly io: Io;
+  readonly timeLimitSeconds?: number;
+  /** Registers what Ctrl-C does while the child runs. */
+  readonly onInterrupt: (handler: () => void) => void;
+  /** Names the model function that did not return, once the watchdog has stopped a search. */
+  readonly findHang: () => Promise<string | undefined>;
+}
+
+/** Splits a stream of text into lines for `emit`; `end` passes on a last line without a newline. */
+function lineSplitter(emit: (line: string) => void): { push(bytes: Uint8Array): void; end(): void } {
+  const decoder = new TextDecoder();
+  let pending = "";
+  return {
+    push(bytes) {
+      pending += decoder.decode(bytes, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) emit(line);
+    },
+    end() {
+      pending += decoder.decode();
+      if (pending !== "") emit(pending);
+      pending = "";
+    },
+  };
+}
+
+/**
+ * Runs `deno <args>` as the least-privilege child; relays its output to the caller's Io (stderr without
+ * its control bytes), and stops it when it shows no sign of life past the time limit or after Ctrl-C.
+ * The limits count from the child's first sign (it is about to load the model), so neither the type
+ * check nor Deno's start-up of the child is charged to the model.
+ */
+async function runChild(args: string[], run: ChildRun): Promise<number> {
+  const { model, io, timeLimitSeconds } = run;
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    stdin: "null",
+    stdout: "piped",
     stderr: "piped",
     // Not detached: in this process's group, so whatever kills the group (a terminal's Ctrl-C, a CI
     // runner's timeout) reaches the child too, and no child outlives a killed parent. The child takes a
     // Ctrl-C that arrives twice at once (from the terminal and from here) as one.
   }).spawn();
-  let lastSign = Date.now(), sawSign = false;
+  let lastSign = Date.now();
+  let startedAt: number | undefined, loaded = false;
   let searchDone = false, exitCodeReady = false;
-  let interruptedAt: number | undefined;
+  let interruptedAt: number | undefined, lastResent = 0;
   let stopped: Stopped;
   let tail = "";
   const kill = (signal: Deno.Signal) => {
@@ -269,34 +407,52 @@ async function runChild(args: string[], timeLimitSeconds: number | undefined): P
       // it has exited already
     }
   };
-  const onInterrupt = () => {
-    if (interruptedAt === undefined) {
-      interruptedAt = Date.now();
-      kill("SIGINT");
-    } else {
+  run.onInterrupt(() => {
+    if (interruptedAt !== undefined) {
       stopped ??= "abort";
       kill("SIGKILL");
+    } else if (!loaded) {
+      // Nothing was searched and there is nothing to save: stop now (a loop at import would not let
+      // the child take Ctrl-C at all).
+      interruptedAt = Date.now();
+      stopped ??= "interrupt-load";
+      kill("SIGKILL");
+    } else {
+      interruptedAt = lastResent = Date.now();
+      kill("SIGINT");
     }
-  };
+  });
   const onTerminate = () => kill("SIGTERM");
-  Deno.addSignalListener("SIGINT", onInterrupt);
   Deno.addSignalListener("SIGTERM", onTerminate);
   const watchdog = setInterval(() => {
     if (searchDone || stopped) return;
     const now = Date.now();
     const stall = STALL_SECONDS * 1000;
+    // A Ctrl-C that reached the child after its model loaded but before the command took Ctrl-C itself
+    // was ignored there: it is sent again until the child stops (the command takes repeats as one).
+    if (interruptedAt !== undefined && now - lastResent >= 1000) {
+      lastResent = now;
+      kill("SIGINT");
+    }
     // The child signs once it has loaded the model: a loop at import blocks the child's own load limit
     // (src/load_model.ts), so it is enforced here too.
-    const loading = !sawSign && now > started + (LOAD_TIMEOUT_SECONDS * 1000 + stall);
-    const late = timeLimitSeconds !== undefined && now > started + timeLimitSeconds * 1000 &&
-      now - lastSign > stall;
+    const loading = startedAt !== undefined && !loaded &&
+      now > startedAt + LOAD_TIMEOUT_SECONDS * 1000 + stall;
+    const late = timeLimitSeconds !== undefined && startedAt !== undefined &&
+      now > startedAt + timeLimitSeconds * 1000 && now - lastSign > stall;
     const stuck = interruptedAt !== undefined && now - Math.max(lastSign, interruptedAt) > stall;
     if (loading || late || stuck) {
-      stopped = loading ? "load" : late ? "time" : "interrupt";
+      stopped = loading ? "load" : late ? (loaded ? "time" : "load-time") : "interrupt";
       kill("SIGKILL");
     }
   }, 250);
-  const relay = (async () => {
+  const outLines = lineSplitter((line) => io.out(line));
+  const errLines = lineSplitter((line) => io.err(line));
+  const relayOut = (async () => {
+    for await (const chunk of child.stdout) outLines.push(chunk);
+    outLines.end();
+  })();
+  const relayErr = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of child.stderr) {
       let kept = 0;
@@ -304,64 +460,85 @@ async function runChild(args: string[], timeLimitSeconds: number | undefined): P
         const byte = chunk[i]!;
         if (byte === SIGNAL.heartbeat) {
           lastSign = Date.now();
-          sawSign = true;
-        } else if (byte === SIGNAL.searchDone) searchDone = true;
+          loaded = true;
+        } else if (byte === SIGNAL.started) startedAt = lastSign = Date.now();
+        else if (byte === SIGNAL.searchDone) searchDone = true;
         else if (byte === SIGNAL.exitCode) exitCodeReady = true;
         else chunk[kept++] = byte;
       }
       const text = chunk.subarray(0, kept);
-      for (let at = 0; at < text.length;) at += Deno.stderr.writeSync(text.subarray(at));
+      errLines.push(text);
       tail = (tail + decoder.decode(text, { stream: true })).slice(-65536);
     }
+    errLines.end();
   })();
   let status: Deno.CommandStatus;
   try {
     status = await child.status;
-    await relay;
+    await Promise.all([relayOut, relayErr]);
   } finally {
     clearInterval(watchdog);
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    run.onInterrupt(() => {});
     Deno.removeSignalListener("SIGTERM", onTerminate);
   }
-  const refused = REFUSED.exec(tail);
-  if (refused && !tail.includes("--allow-model-")) console.error(`hvcheck: ${widenAdvice()}`);
-  if (stopped === "load") {
-    console.error(
-      `hvcheck: the model file did not finish loading within ${LOAD_TIMEOUT_SECONDS + STALL_SECONDS} s: ` +
-        `its top level (or a module it imports) runs a loop that never ends, or awaits something that ` +
-        `never comes. It was stopped.`,
-    );
-    return 2;
+  // A search that hung: the watchdog could not see what hung, a second run can (src/hang_finder.ts).
+  const hung = stopped === "time" || stopped === "interrupt" ? await run.findHang() : undefined;
+  const culprit = hung === undefined
+    ? "a guard, an effect or a property did not return"
+    : `${hung} did not return`;
+  const refused = reportedRefusal(tail);
+  if (refused && !tail.includes("--allow-model-")) io.err(`hvcheck: ${widenAdvice(refused)}`);
+  const incomplete = "the run is incomplete and no checkpoint was written";
+  switch (stopped) {
+    case "load":
+      io.err(
+        `hvcheck: model file ${model} did not finish loading within ${
+          LOAD_TIMEOUT_SECONDS + STALL_SECONDS
+        } s: ` +
+          `its top level (or a module it imports) runs a loop that never ends, or awaits something that ` +
+          `never comes. It was stopped.`,
+      );
+      return INPUT;
+    case "load-time":
+      io.err(
+        `hvcheck: model file ${model} was still loading ${STALL_SECONDS} s past the time limit of ` +
+          `${timeLimitSeconds} s: its top level (or a module it imports) did not return (a loop that never ` +
+          `ends?). It was stopped; nothing was searched, and the run is incomplete.`,
+      );
+      return INCOMPLETE;
+    case "time":
+      io.err(
+        `hvcheck: the search of model file ${model} did not stop within ${STALL_SECONDS} s of its time limit ` +
+          `of ${timeLimitSeconds} s: ${culprit} (a loop that never ends?). It was stopped; ${incomplete}.`,
+      );
+      return INCOMPLETE;
+    case "interrupt-load":
+      io.err(
+        `hvcheck: interrupted while model file ${model} was loading; nothing was searched (the run is ` +
+          `incomplete).`,
+      );
+      return INCOMPLETE;
+    case "interrupt":
+      io.err(
+        `hvcheck: the search of model file ${model} did not reach a point where it can stop within ` +
+          `${STALL_SECONDS} s of Ctrl-C: ${culprit} (a loop that never ends?). It was stopped; ${incomplete}.`,
+      );
+      return INCOMPLETE;
+    case "abort":
+      io.err(`hvcheck: aborted by a second Ctrl-C; ${incomplete}.`);
+      return INCOMPLETE;
   }
-  if (stopped === "time") {
-    console.error(
-      `hvcheck: the search did not stop within ${STALL_SECONDS} s of its time limit of ${timeLimitSeconds} s: ` +
-        `a guard, an effect or a property did not return (a loop that never ends?). It was stopped; ` +
-        `the run is incomplete and no checkpoint was written.`,
-    );
-    return 3;
-  }
-  if (stopped === "interrupt" || stopped === "abort") {
-    console.error(
-      stopped === "abort"
-        ? `hvcheck: aborted by a second Ctrl-C; the run is incomplete and no checkpoint was written.`
-        : `hvcheck: the search did not reach a point where it can stop within ${STALL_SECONDS} s of Ctrl-C: ` +
-          `a guard, an effect or a property did not return (a loop that never ends?). It was stopped; ` +
-          `the run is incomplete and no checkpoint was written.`,
-    );
-    return 3;
-  }
-  if (exitCodeReady) return refused && status.code === 4 ? 2 : status.code;
+  if (exitCodeReady) return refused && status.code === 4 ? INPUT : status.code;
   if (status.signal !== null) {
-    console.error(
+    io.err(
       `hvcheck: the search's process was killed by ${status.signal}` +
         (status.signal === "SIGKILL" ? " (by the system, out of memory?)" : "") +
         `; the run is incomplete. A smaller --memory budget makes it stop with a checkpoint instead.`,
     );
-    return 3;
+    return INCOMPLETE;
   }
-  if (refused) return 2;
-  console.error(
+  if (refused) return INPUT;
+  io.err(
     `hvcheck: internal error: the search's process ended with code ${status.code} without a result.`,
   );
   return 4;

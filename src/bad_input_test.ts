@@ -6,15 +6,27 @@
  * Expected outcomes follow issue 14: bad input is exit 2 with one clear paragraph naming what is wrong;
  * a limit that cuts a run is exit 3; exit 4 (an internal error) and a stack trace are never right.
  *
+ * Type checks. Running `deno check` is most of the time of a model-file case (a few seconds each, even
+ * on an idle machine), so every model file of the table is type-checked first, in one `deno check` of
+ * all of them (src/type_check.ts, typeCheckFiles). A case whose model files pass then runs with
+ * --no-check: the check the command would run has been run and passed, and the case is about what
+ * follows it. A case whose model file does not type-check runs its own check, since that is what a
+ * user meets first; so do the cases marked `typeCheck: "own"` (the controls of the whole path), and
+ * a case whose `prepare` changes a model file after the check.
+ *
  * Environment:
- * - HVCHECK_BAD_INPUT_REPORT=1 prints a table of every case (expected, got, pass or fail).
+ * - HVCHECK_BAD_INPUT_REPORT=1 prints a table of every case (expected, got, pass or fail, seconds, and
+ *   how its type check ran).
  * - HVCHECK_BAD_INPUT_FILTER=REGEX runs only the cases whose name matches.
- * - HVCHECK_BAD_INPUT_JOBS=N runs N cases at a time (default 4: most of a case is process start-up).
+ * - HVCHECK_BAD_INPUT_JOBS=N runs N cases at a time (default 4: a case mostly waits, on process
+ *   start-up or on a limit it is about).
  *
  * @module
  */
 
 import { gates } from "../checks/mod.ts";
+import { type Diagnostic, typeCheckFiles } from "./type_check.ts";
+import { type CliRun, type CliSignal, repositoryRoot, runCli } from "./testdata/run_cli.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // The table's types.
@@ -66,14 +78,16 @@ interface Case {
   readonly signal?: Signal;
   /** Not a bad input: a run that must succeed, so that the cases around it test what they say. */
   readonly control?: boolean;
+  /**
+   * How the model file's type check runs (see the module's documentation; default: in the table's one
+   * check, then --no-check). "own": the case runs the command's own check. "skipped": --no-check, for
+   * a case about the check at run time of a mistake that its model's casts also hide from the type
+   * checker, as a .js model file or a run with --no-check meets it; the reason is given where it is set.
+   */
+  readonly typeCheck?: "own" | "skipped";
 }
 
-/** A signal sent `afterSeconds` after the run starts, or after the path `whenExists` appears. */
-interface Signal {
-  readonly signal: "SIGINT" | "SIGKILL";
-  readonly afterSeconds: number;
-  readonly whenExists?: string;
-}
+type Signal = CliSignal;
 
 /** What `prepare` may use. */
 interface Env {
@@ -87,9 +101,7 @@ class Skip extends Error {}
 // ---------------------------------------------------------------------------------------------------
 // Helpers for writing cases.
 
-const root = new URL("../", import.meta.url);
-const modTs = new URL("mod.ts", root).pathname;
-const modUrl = new URL("mod.ts", root).href;
+const modUrl = new URL("mod.ts", `file://${repositoryRoot}`).href;
 const fixtures = new URL("testdata/bad/", import.meta.url);
 
 function escape(text: string): string {
@@ -373,6 +385,8 @@ add(
     expect: { code: 1, stdout: [/VIOLATED/, /\b8 distinct states/] },
     writes: ["out"],
     control: true,
+    // The whole path a user takes: the command's own type check, then the least-privilege child.
+    typeCheck: "own",
   },
   {
     name: "control: the generated base model violates",
@@ -382,6 +396,7 @@ add(
     expect: { code: 1, stdout: [/VIOLATED/, /\b8 distinct states/] },
     writes: ["out"],
     control: true,
+    typeCheck: "own",
   },
   {
     name: "control: replay of a written trace",
@@ -770,13 +785,21 @@ add(
     ),
     [names("later"), /kind|eventually/i],
   ),
-  modelCase("empty state", views, model({ state: "() => ({})" }), [/state/i, /no state variables|empty/i]),
-  modelCase("state() returns a number", views, model({ state: "(() => 5) as any" }), [/state/i]),
+  // These three are about the check at run time (a .js model file, or a run with --no-check, meets it):
+  // their state functions hide the mistake from the type checker, and hide the state's type with it, so
+  // the base model's actions, which read x and flag, do not type-check.
+  modelCase("empty state", views, model({ state: "() => ({})" }), [/state/i, /no state variables|empty/i], {
+    typeCheck: "skipped",
+  }),
+  modelCase("state() returns a number", views, model({ state: "(() => 5) as any" }), [/state/i], {
+    typeCheck: "skipped",
+  }),
   modelCase(
     "a state variable that is not a domain",
     views,
     model({ state: "(() => ({ x: int(0, 3), flag: bool, weird: 5 })) as any" }),
     [names("weird")],
+    { typeCheck: "skipped" },
   ),
   modelCase("init is not a function", views, model({ init: "5 as any" }), [/init/]),
   modelCase("init is an empty array", views, model({ init: "[]" }), [/init/]),
@@ -1608,6 +1631,18 @@ add(
     expect: { code: 0, stdout: [/HOLDS/, /3,721 distinct states/] },
   }),
   modelCase(
+    "Ctrl-C while the model file loads (a loop at import) stops it",
+    sandbox,
+    `while (true) {}\n` + model({}),
+    [/m\.ts/, /interrupted/i, /load/i],
+    {
+      // Late enough for the command to have started, well before the 15 s load limit.
+      signal: { signal: "SIGINT", afterSeconds: 5 },
+      expect: { code: 3, stderr: [/m\.ts/, /interrupted/i, /load/i] },
+      timeout: 30,
+    },
+  ),
+  modelCase(
     "Ctrl-C stops a guard that loops forever",
     sandbox,
     modelWithAction(
@@ -1788,57 +1823,6 @@ async function fillDisk(dir: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 // Running a case.
 
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly timedOut: boolean;
-}
-
-async function run(dir: string, c: Pick<Case, "deno" | "args" | "signal">, timeout: number): Promise<Ran> {
-  // setsid: the command gets its own process group, so a timeout ends it and anything it started.
-  const command = new Deno.Command("setsid", {
-    args: [Deno.execPath(), "run", ...(c.deno ?? ["-A"]), modTs, ...c.args],
-    cwd: dir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  });
-  const child = command.spawn();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      child.kill("SIGKILL");
-    }
-  }, timeout * 1000);
-  let done = false;
-  const signalled = c.signal && (async (s: Signal) => {
-    const started = performance.now();
-    while (s.whenExists && !done && performance.now() - started < timeout * 1000) {
-      if (await Deno.stat(`${dir}/${s.whenExists}`).then(() => true, () => false)) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await new Promise((r) => setTimeout(r, s.afterSeconds * 1000));
-    if (done) return;
-    try {
-      // Ctrl-C goes to the command itself; a kill to everything it started too.
-      Deno.kill(s.signal === "SIGINT" ? child.pid : -child.pid, s.signal);
-    } catch {
-      // it ended meanwhile
-    }
-  })(c.signal);
-  const output = await child.output();
-  done = true;
-  clearTimeout(timer);
-  await signalled;
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr), timedOut };
-}
-
 async function listFiles(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (d: string, rel: string) => {
@@ -1873,12 +1857,21 @@ function matchesPath(pattern: string, path: string): boolean {
   return path === pattern || path === `${pattern}/`;
 }
 
+type CheckMode = "checked" | "own" | "skipped" | "none";
+
 interface CaseResult {
   readonly c: Case;
   readonly got: string;
   readonly problems: readonly string[];
   readonly skipped?: string;
   readonly seconds?: number;
+  /**
+   * How its model file was type-checked: in the table's one check ("checked", then --no-check), by
+   * the command ("own"), not at all ("skipped"), or the command runs no model file ("none").
+   */
+  readonly check?: CheckMode;
+  /** The start of what it printed, for a failure's report. */
+  readonly output?: string;
 }
 
 function patterns(p: RegExp | readonly RegExp[] | undefined): readonly RegExp[] {
@@ -1891,7 +1884,7 @@ function describeOutcomes(c: Case): string {
 }
 
 /** Checks one outcome; returns what does not hold. */
-function outcomeProblems(o: Outcome, ran: Ran): string[] {
+function outcomeProblems(o: Outcome, ran: CliRun): string[] {
   const problems: string[] = [];
   if (ran.code !== o.code) problems.push(`exit ${ran.code}, expected ${o.code}`);
   for (const re of patterns(o.stderr)) if (!re.test(ran.stderr)) problems.push(`stderr does not match ${re}`);
@@ -1899,45 +1892,100 @@ function outcomeProblems(o: Outcome, ran: Ran): string[] {
   return problems;
 }
 
-/** Case folders by their files and setup runs: each distinct one is built once, then copied. */
-const templates = new Map<string, Promise<string>>();
-let templateBase = "";
-
-function template(c: Case): Promise<string> {
-  const key = JSON.stringify(
-    [c.files ?? {}, c.setup ?? []],
-    (_k, v) => v instanceof Uint8Array ? [...v] : v,
-  );
-  let made = templates.get(key);
-  if (!made) {
-    made = buildTemplate(c, `${templateBase}/template-${templates.size}`);
-    templates.set(key, made);
-  }
-  return made;
+/**
+ * A case folder as its files and setup runs leave it: each distinct one is built once, then copied.
+ * Its files are written before the type check, its setup runs after it (they run model files too).
+ */
+interface Template {
+  readonly dir: string;
+  readonly first: Case;
+  /** Its model files (relative paths of the .ts files it was given), with their text. */
+  readonly models: ReadonlyMap<string, string>;
+  setup?: Promise<void>;
 }
 
-async function buildTemplate(c: Case, dir: string): Promise<string> {
+/** Everything the cases share in one run of the table. */
+interface Table {
+  readonly templates: Map<string, Template>;
+  /** The errors of each model file (an absolute path) that does not type-check; [] for one that does. */
+  readonly checked: Map<string, readonly Diagnostic[]>;
+}
+
+function templateKey(c: Case): string {
+  return JSON.stringify([c.files ?? {}, c.setup ?? []], (_k, v) => v instanceof Uint8Array ? [...v] : v);
+}
+
+/** A model file the table's one type check may take: a module (scripts would share one global scope). */
+function isModule(text: string): boolean {
+  return /^\s*(import|export)\b/m.test(text);
+}
+
+async function writeFiles(c: Case, dir: string): Promise<Map<string, string>> {
+  const models = new Map<string, string>();
   await Deno.mkdir(dir, { recursive: true });
   for (const [path, spec] of Object.entries(c.files ?? {})) {
     const full = `${dir}/${path}`;
     await Deno.mkdir(full.replace(/\/[^/]*$/, ""), { recursive: true });
-    if (typeof spec === "string") await Deno.writeTextFile(full, spec);
+    let text: string | undefined;
+    if (typeof spec === "string") text = spec;
     else if (spec instanceof Uint8Array) await Deno.writeFile(full, spec);
     else if ("dir" in spec) await Deno.mkdir(full, { recursive: true });
     else {
-      const text = await Deno.readTextFile(new URL(spec.fixture, fixtures));
-      await Deno.writeTextFile(full, text.replaceAll(`"../../../mod.ts"`, JSON.stringify(modUrl)));
+      text = (await Deno.readTextFile(new URL(spec.fixture, fixtures)))
+        .replaceAll(`"../../../mod.ts"`, JSON.stringify(modUrl));
     }
+    if (text === undefined) continue;
+    await Deno.writeTextFile(full, text);
+    if (path.endsWith(".ts")) models.set(path, text);
   }
-  for (const step of c.setup ?? []) {
-    const ran = await run(dir, { args: step.args, ...(step.signal ? { signal: step.signal } : {}) }, 120);
-    if (!step.code.includes(ran.code)) {
-      throw new Error(
-        `setup \`${step.args.join(" ")}\` exited ${ran.code}: ${ran.stderr.trim().split("\n")[0]}`,
-      );
+  return models;
+}
+
+/** How a run of `args` in a folder made from `template` type-checks its model file. */
+async function checkMode(
+  table: Table,
+  template: Template,
+  c: Pick<Case, "typeCheck">,
+  args: readonly string[],
+  dir: string,
+): Promise<CheckMode> {
+  // Only explore runs a model file through the type check (replay and check take no such option).
+  if (args[0] !== "explore" || template.models.size === 0) return "none";
+  if (c.typeCheck === "skipped") return "skipped";
+  if (c.typeCheck === "own") return "own";
+  for (const [path, text] of template.models) {
+    const errors = table.checked.get(`${template.dir}/${path}`);
+    if (errors === undefined || errors.length > 0) return "own";
+    // A model file that `prepare` changed was not the one checked.
+    if (await Deno.readTextFile(`${dir}/${path}`).catch(() => undefined) !== text) return "own";
+  }
+  return "checked";
+}
+
+function withCheck(args: readonly string[], mode: CheckMode): readonly string[] {
+  return mode === "checked" || mode === "skipped" ? [...args, "--no-check"] : args;
+}
+
+/** The case's folder: its template (set up once), copied. */
+async function template(table: Table, c: Case): Promise<Template> {
+  const t = table.templates.get(templateKey(c))!;
+  t.setup ??= (async () => {
+    for (const step of t.first.setup ?? []) {
+      const mode = await checkMode(table, t, {}, step.args, t.dir);
+      const ran = await runCli(withCheck(step.args, mode), {
+        cwd: t.dir,
+        timeoutSeconds: 120,
+        ...(step.signal ? { signal: step.signal } : {}),
+      });
+      if (!step.code.includes(ran.code)) {
+        throw new Error(
+          `setup \`${step.args.join(" ")}\` exited ${ran.code}: ${ran.stderr.trim().split("\n")[0]}`,
+        );
+      }
     }
-  }
-  return dir;
+  })();
+  await t.setup;
+  return t;
 }
 
 async function copyTemplate(from: string, to: string): Promise<void> {
@@ -1946,7 +1994,16 @@ async function copyTemplate(from: string, to: string): Promise<void> {
   if (!out.success) throw new Error(`cp -a ${from} ${to}: ${new TextDecoder().decode(out.stderr)}`);
 }
 
-async function runCase(c: Case, dir: string): Promise<CaseResult> {
+/** The first lines of `text`, indented, for a failure's report. */
+function excerpt(label: string, text: string, lines: number): string {
+  const kept = text.trimEnd().split("\n");
+  if (kept.length === 1 && kept[0] === "") return "";
+  const shown = kept.slice(0, lines).map((l) => `    ${l.slice(0, 240)}`);
+  if (kept.length > lines) shown.push(`    ... (${kept.length - lines} more lines)`);
+  return `\n  ${label}:\n${shown.join("\n")}`;
+}
+
+async function runCase(table: Table, c: Case, dir: string): Promise<CaseResult> {
   const mounted: string[] = [];
   const env: Env = {
     async mount(path, options) {
@@ -1961,11 +2018,19 @@ async function runCase(c: Case, dir: string): Promise<CaseResult> {
       mounted.push(target);
     },
   };
+  let check: CheckMode | undefined;
   try {
-    await copyTemplate(await template(c), dir);
+    const t = await template(table, c);
+    await copyTemplate(t.dir, dir);
     await c.prepare?.(dir, env);
+    check = await checkMode(table, t, c, c.args, dir);
     const before = await listFiles(dir);
-    const ran = await run(dir, c, c.timeout ?? 60);
+    const ran = await runCli(withCheck(c.args, check), {
+      cwd: dir,
+      timeoutSeconds: c.timeout ?? 60,
+      ...(c.deno ? { deno: c.deno } : {}),
+      ...(c.signal ? { signal: c.signal } : {}),
+    });
     const after = await listFiles(dir);
     const firstLine = (ran.stderr.trim() || ran.stdout.trim()).split("\n")[0]!.slice(0, 160);
     const got = ran.timedOut ? `killed after ${c.timeout ?? 60} s` : `exit ${ran.code}: ${firstLine}`;
@@ -2015,10 +2080,22 @@ async function runCase(c: Case, dir: string): Promise<CaseResult> {
         problems.push(`${path} was changed`);
       }
     }
-    return { c, got, problems };
+    if (c.typeCheck === "skipped") {
+      const errors = [...t.models.keys()].flatMap((path) => table.checked.get(`${t.dir}/${path}`) ?? []);
+      if (errors.length === 0) {
+        problems.push(`typeCheck: "skipped", but its model file type-checks: the case can run as users do`);
+      }
+    }
+    const output = excerpt("stderr", ran.stderr, 12) + excerpt("stdout", ran.stdout, 4);
+    return { c, got, problems, check, output };
   } catch (error) {
     if (error instanceof Skip) return { c, got: "SKIPPED", problems: [], skipped: error.message };
-    return { c, got: "harness error", problems: [`case could not run: ${(error as Error).message}`] };
+    return {
+      c,
+      got: "harness error",
+      problems: [`case could not run: ${(error as Error).message}`],
+      ...(check ? { check } : {}),
+    };
   } finally {
     for (const target of mounted.reverse()) {
       await new Deno.Command("umount", { args: ["-l", target] }).output();
@@ -2026,27 +2103,72 @@ async function runCase(c: Case, dir: string): Promise<CaseResult> {
   }
 }
 
-async function runAll(selected: readonly Case[], jobs: number): Promise<CaseResult[]> {
+/** How long each phase of a run of the table took, in seconds. */
+interface Phases {
+  folders: number;
+  typeCheck: number;
+  cases: number;
+  modelFiles: number;
+  failing: number;
+}
+
+async function runAll(
+  selected: readonly Case[],
+  jobs: number,
+): Promise<{ results: CaseResult[]; phases: Phases }> {
   const base = await Deno.makeTempDir({ prefix: "hvcheck_bad_input_" });
-  templateBase = base;
-  const results: CaseResult[] = new Array(selected.length);
-  // The cases that may hang until their timeout start first, so that they wait alongside the rest.
-  const order = selected.map((_, i) => i).sort((a, b) =>
-    (selected[b]!.timeout ?? 0) - (selected[a]!.timeout ?? 0) || a - b
-  );
-  let next = 0;
-  const worker = async () => {
-    while (next < order.length) {
-      const i = order[next++]!;
-      const slug = selected[i]!.name.replace(/[^A-Za-z0-9]+/g, "_").slice(0, 60);
-      const started = performance.now();
-      const result = await runCase(selected[i]!, `${base}/${String(i).padStart(3, "0")}_${slug}`);
-      results[i] = { ...result, seconds: (performance.now() - started) / 1000 };
+  try {
+    // Every template's files first, so that one type check can take all their model files.
+    let clock = performance.now();
+    const table: Table = { templates: new Map(), checked: new Map() };
+    for (const c of selected) {
+      const key = templateKey(c);
+      if (table.templates.has(key)) continue;
+      const dir = `${base}/template-${table.templates.size}`;
+      table.templates.set(key, { dir, first: c, models: await writeFiles(c, dir) });
     }
-  };
-  await Promise.all(Array.from({ length: jobs }, worker));
-  await Deno.remove(base, { recursive: true }).catch(() => {});
-  return results;
+    const folders = (performance.now() - clock) / 1000;
+    clock = performance.now();
+    const modules = [...table.templates.values()].flatMap((t) =>
+      [...t.models].filter(([, text]) => isModule(text)).map(([path]) => `${t.dir}/${path}`)
+    );
+    // The check runs where the cases run (under the temporary folder, with no deno.json above it).
+    const failed = modules.length ? await typeCheckFiles(modules, base) : new Map<string, Diagnostic[]>();
+    for (const path of modules) table.checked.set(path, failed.get(path) ?? []);
+    const typeCheck = (performance.now() - clock) / 1000;
+    clock = performance.now();
+    const results: CaseResult[] = new Array(selected.length);
+    // The long cases start first, so that the rest run alongside them: those that may wait until their
+    // timeout, then those that run their own type check (each a few seconds of the compiler).
+    const ownCheck = (c: Case) => {
+      const t = table.templates.get(templateKey(c))!;
+      return c.args[0] === "explore" && t.models.size > 0 && c.typeCheck !== "skipped" &&
+        (c.typeCheck === "own" ||
+          [...t.models.keys()].some((p) => table.checked.get(`${t.dir}/${p}`)?.length !== 0));
+    };
+    const length = (c: Case) => c.timeout ?? (ownCheck(c) ? 1 : 0);
+    const order = selected.map((_, i) => i).sort((a, b) =>
+      length(selected[b]!) - length(selected[a]!) || a - b
+    );
+    let next = 0;
+    const worker = async () => {
+      while (next < order.length) {
+        const i = order[next++]!;
+        const slug = selected[i]!.name.replace(/[^A-Za-z0-9]+/g, "_").slice(0, 60);
+        const started = performance.now();
+        const result = await runCase(table, selected[i]!, `${base}/${String(i).padStart(3, "0")}_${slug}`);
+        results[i] = { ...result, seconds: (performance.now() - started) / 1000 };
+      }
+    };
+    await Promise.all(Array.from({ length: jobs }, worker));
+    const cases = (performance.now() - clock) / 1000;
+    return {
+      results,
+      phases: { folders, typeCheck, cases, modelFiles: modules.length, failing: failed.size },
+    };
+  } finally {
+    await Deno.remove(base, { recursive: true }).catch(() => {});
+  }
 }
 
 function table(results: readonly CaseResult[]): string {
@@ -2056,9 +2178,10 @@ function table(results: readonly CaseResult[]): string {
     r.c.name,
     describeOutcomes(r.c),
     `${(r.seconds ?? 0).toFixed(1)}s`,
+    r.check === "none" || r.check === undefined ? "" : r.check,
     r.skipped ? `SKIPPED: ${r.skipped}` : r.got,
   ]);
-  const widths = [4, 26, 72, 18, 6];
+  const widths = [4, 26, 72, 18, 6, 7];
   const lines = rows.map((row) =>
     row.map((cell, i) => i < widths.length ? cell.slice(0, widths[i]).padEnd(widths[i]!) : cell).join("  ")
   );
@@ -2096,8 +2219,21 @@ Deno.test({
     const filter = Deno.env.get("HVCHECK_BAD_INPUT_FILTER");
     const selected = filter ? cases.filter((c) => new RegExp(filter, "i").test(c.name)) : cases;
     const jobs = Number(Deno.env.get("HVCHECK_BAD_INPUT_JOBS") ?? 4);
-    const results = await runAll(selected, jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) {
+      throw new Error(`HVCHECK_BAD_INPUT_JOBS=${jobs}: expected N >= 1`);
+    }
+    const { results, phases } = await runAll(selected, jobs);
     if (Deno.env.get("HVCHECK_BAD_INPUT_REPORT")) console.log(`\n${table(results)}\n`);
+    const counts = (mode: CheckMode) => results.filter((r) => r.check === mode).length;
+    console.log(
+      `bad_input: ${selected.length} cases on ${jobs} jobs in ${
+        (phases.folders + phases.typeCheck + phases.cases).toFixed(0)
+      } s: folders ${phases.folders.toFixed(1)} s; one type check of ${phases.modelFiles} model files ${
+        phases.typeCheck.toFixed(1)
+      } s (${phases.failing} do not type-check); cases ${phases.cases.toFixed(1)} s (${
+        counts("checked")
+      } after that check, ${counts("own")} with their own, ${counts("skipped")} with --no-check)`,
+    );
     for (const r of results) {
       if (r.skipped) {
         console.log(`SKIPPED ${r.c.name}: ${r.skipped}`);
@@ -2105,7 +2241,9 @@ Deno.test({
         continue;
       }
       await t.step(r.c.name, () => {
-        if (r.problems.length) throw new Error(`${r.c.area}: ${r.got}\n  ${r.problems.join("\n  ")}`);
+        if (r.problems.length) {
+          throw new Error(`${r.c.area}: ${r.got}\n  ${r.problems.join("\n  ")}${r.output ?? ""}`);
+        }
       });
     }
   },
