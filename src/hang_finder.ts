@@ -81,7 +81,8 @@ export async function findHang(
 export async function reportHang(model: string, sets: readonly string[], io: Io): Promise<number> {
   let found: string | undefined;
   try {
-    const { model: loaded, ref } = await loadModel(model, new Map());
+    // Only model files hang unseen: registered models run in the parent, whose own watchdog covers them.
+    const { model: loaded, ref } = await loadModel(model, { models: new Map(), modelsModule: "" });
     const params = parseAssignments(loaded.name, loaded.params, sets);
     instantiate(loaded, params);
     found = await findHang(ref, params);

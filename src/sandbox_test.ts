@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "./cli.ts";
+import { library } from "./testdata/library.ts";
 import { SIGNAL } from "./heartbeat.ts";
 import { grantsFor, modelArgument, optionValues, takeModelRunOptions, widenAdvice } from "./sandbox.ts";
 import { runCli } from "./testdata/run_cli.ts";
@@ -321,6 +322,7 @@ Deno.test("the least-privilege child's output goes to the caller's Io", async ()
       const out: string[] = [], err: string[] = [];
       const code = await main(
         ["explore", `${models}/${name}.ts`, "--no-check", "--workers", "1", "--out", `${dir}/out`],
+        library,
         { out: (t) => out.push(t), err: (t) => err.push(t) },
       );
       return { code, out: out.join("\n"), err: err.join("\n") };
