@@ -165,14 +165,14 @@ export async function check<P extends Params, F extends Fields>(
   if (!Number.isSafeInteger(workers) || workers < 1) {
     throw new InputError(`Expected workers to be a whole number of at least 1 but found ${workers}.`);
   }
-  if (workers === 1) return summarize(instance, await searchInThread(instance, options));
-  if (model.origin === undefined) {
+  if (workers > 1 && model.origin === undefined) {
     throw new InputError(
       `Model ${model.name}: worker threads cannot tell which module defines it; check it with one worker.`,
     );
   }
-  const ref: ModelRef = { module: model.origin, modelName: model.name };
-  return summarize(instance, await searchParallel(instance, ref, workers, options));
+  // With one worker the search runs in this thread and never reads the reference.
+  const ref: ModelRef = { module: model.origin ?? "", modelName: model.name };
+  return await checkInstanceParallel(instance, ref, workers, options);
 }
 
 /**

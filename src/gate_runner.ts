@@ -11,7 +11,7 @@ import { checkInstanceParallel, type CheckResult, type PropertyResult } from "./
 import { InputError } from "./errors.ts";
 import type { Expectation, Gate } from "./gate.ts";
 import type { Library } from "./library.ts";
-import { instantiate, type Model } from "./model.ts";
+import { instantiate } from "./model.ts";
 import type { WorkerPool } from "./parallel_search.ts";
 import type { SearchOptions } from "./search.ts";
 

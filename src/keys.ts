@@ -10,8 +10,6 @@
 /** Parent id of an initial state (its action index is the index of its init). */
 export const NO_PARENT = 0xffffffff;
 
-export { MAX_ACTION_INSTANCES } from "./model.ts";
-
 /** Key of a state: its parent id and the action that produced it, ordered as a sequential BFS finds them. */
 export function keyOf(parent: number, action: number): number {
   return parent * 2 ** 21 + action;

@@ -36,7 +36,7 @@ import { ExactStateSet } from "./exact_state_set.ts";
 import { FingerprintSet } from "./fingerprint_set.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { GrowableUint32Array } from "./growable_array.ts";
-import { MAX_ACTION_INSTANCES, type ModelInstance } from "./model.ts";
+import type { ModelInstance } from "./model.ts";
 import { createReadonlyView, createView, toValue } from "./state_view.ts";
 import { snapshotReader, type VisitedReader, type VisitedSet, type VisitedSnapshot } from "./visited_set.ts";
 import { InputError } from "./errors.ts";
@@ -196,13 +196,7 @@ export class LevelWorker {
   #stepper: Stepper | undefined;
 
   constructor(instance: ModelInstance, index: number, count: number, options: { exact?: boolean } = {}) {
-    if (instance.actions.length >= MAX_ACTION_INSTANCES) {
-      throw new InputError(
-        `Model ${instance.name} has ${instance.actions.length} action instances; at most ${
-          MAX_ACTION_INSTANCES - 1
-        } are supported.`,
-      );
-    }
+    // instantiate refuses a model whose action indices would not fit in a key (MAX_ACTION_INSTANCES).
     const shared = count > 1;
     this.#instance = instance;
     this.#failure = (where, depth, error) => modelFailure(instance, where, depth, error);

@@ -416,6 +416,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
     propertyNames.add(name);
   });
   const symmetric = declaredSymmetry(spec, params);
+  let code: string | undefined;
   if (!Array.isArray(symmetric) || !symmetric.every((s) => typeof s === "string")) {
     throw new InputError(
       `Model ${model.name}: symmetry() must return an array of index set names, but returned ${
@@ -445,15 +446,18 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
       ? (s: unknown) => asBoolean(withinBoundary(s as never, params))
       : undefined,
     symmetry: symmetric,
-    code: [
-      spec.state.toString(),
-      ...inits.map((f) => f.toString()),
-      ...actions.map((a) => `${a.text}:${a.guard?.toString()}:${a.effect.toString()}:${a.background}`),
-      ...checked.map((p) => `${p.kind}:${p.name}:${"predicate" in p ? p.predicate.toString() : ""}`),
-      String(terminal),
-      String(withinBoundary),
-      JSON.stringify(domain),
-    ].join("\n"),
+    // Built when a checkpoint asks for it: one text per action instance is large for a big model.
+    get code(): string {
+      return code ??= [
+        spec.state.toString(),
+        ...inits.map((f) => f.toString()),
+        ...actions.map((a) => `${a.text}:${a.guard?.toString()}:${a.effect.toString()}:${a.background}`),
+        ...checked.map((p) => `${p.kind}:${p.name}:${"predicate" in p ? p.predicate.toString() : ""}`),
+        String(terminal),
+        String(withinBoundary),
+        JSON.stringify(domain),
+      ].join("\n");
+    },
     canonicalize: compileCanonicalizer(domain, shape, symmetric, model.name),
   });
 }
