@@ -87,11 +87,15 @@ function pathOf(r: Restored, parent: number, action: number): { init: number; ac
 function checkFinding(instance: ModelInstance, r: Restored, finding: Finding, index: number): void {
   const property = instance.properties[index];
   const name = property?.name ?? `#${index}`;
-  const refuse = (why: string) =>
-    new InputError(
+  const refusals = new Set<unknown>();
+  const refuse = (why: string) => {
+    const refusal = new InputError(
       `The checkpoint's finding for property ${name} is not one this model produces: ${why}; the checkpoint ` +
         `cannot be resumed.`,
     );
+    refusals.add(refusal);
+    return refusal;
+  };
   if (property === undefined) throw refuse("the model has no such property");
   const path = pathOf(r, finding.parent, finding.action);
   if (typeof path === "string") throw refuse(path);
@@ -152,7 +156,9 @@ function checkFinding(instance: ModelInstance, r: Restored, finding: Finding, in
       );
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    // The stepper turns a throw in model code into a model error; along a restored path it means the
+    // finding is not one this model produces, as before the stepper did the replay.
+    if (refusals.has(error)) throw error;
     throw refuse(`replaying it threw ${(error as Error)?.message ?? String(error)}`);
   }
 }
