@@ -29,7 +29,7 @@
  * @module
  */
 
-export { arrayOf, bool, elementOf, enumOf, indexSet, int, recordOf } from "./src/domain.ts";
+export { arrayOf, bool, elementOf, enumOf, indexSet, int, recordOf } from "./src/state/domain.ts";
 export type {
   ArrayDomain,
   BoolDomain,
@@ -42,10 +42,10 @@ export type {
   ScalarDomain,
   Value,
   ValueOf,
-} from "./src/domain.ts";
-export { boolParam, enumParam, intParam } from "./src/params.ts";
-export type { BoolParam, EnumParam, IntParam, Param, Params, ParamValues } from "./src/params.ts";
-export { action, defineModel, range } from "./src/model.ts";
+} from "./src/state/domain.ts";
+export { boolParam, enumParam, intParam } from "./src/model/params.ts";
+export type { BoolParam, EnumParam, IntParam, Param, Params, ParamValues } from "./src/model/params.ts";
+export { action, defineModel, range } from "./src/model/model.ts";
 export type {
   ActionParamDomains,
   ActionParamValues,
@@ -53,8 +53,8 @@ export type {
   Model,
   ModelKit,
   ModelSpec,
-} from "./src/model.ts";
-export { always, assert, assertion, sometimes, transition } from "./src/properties.ts";
+} from "./src/model/model.ts";
+export { always, assert, assertion, sometimes, transition } from "./src/model/properties.ts";
 export type {
   ActionLabel,
   AlwaysProperty,
@@ -63,7 +63,7 @@ export type {
   PropertyKind,
   SometimesProperty,
   TransitionProperty,
-} from "./src/properties.ts";
+} from "./src/model/properties.ts";
 export type {
   CompositeKeys,
   ReadonlyView,
@@ -71,11 +71,11 @@ export type {
   ScalarArrayView,
   ScalarKeys,
   ViewOf,
-} from "./src/state_view.ts";
-export { check, checkSync } from "./src/check.ts";
-export type { LimitHit, Progress, SearchLimits, SearchOptions } from "./src/search_types.ts";
-export type { SearchState, WordStream } from "./src/checkpoint.ts";
-export type { Finding } from "./src/keys.ts";
+} from "./src/state/state_view.ts";
+export { check, checkSync } from "./src/check/check.ts";
+export type { LimitHit, Progress, SearchLimits, SearchOptions } from "./src/search/search_types.ts";
+export type { SearchState, WordStream } from "./src/search/checkpoint.ts";
+export type { Finding } from "./src/store/keys.ts";
 export type {
   ActionCount,
   CheckOptions,
@@ -85,14 +85,14 @@ export type {
   SafetyVerdict,
   Verdict,
   WitnessCount,
-} from "./src/check.ts";
-export type { Trace } from "./src/trace.ts";
+} from "./src/check/check.ts";
+export type { Trace } from "./src/trace/trace.ts";
 
 if (import.meta.main) {
   // The command line serves the model library, whose models import this module: loaded once this
   // module has finished evaluating, not at its top level.
   const modelsModule = new URL("./models/mod.ts", import.meta.url).href;
-  Promise.all([import("./src/cli.ts"), import(modelsModule), import("./checks/mod.ts")])
+  Promise.all([import("./src/cli/cli.ts"), import(modelsModule), import("./checks/mod.ts")])
     .then(([{ main }, { models }, { gates }]) => main(Deno.args, { models, gates, modelsModule }))
     .then((code) => Deno.exit(code));
 }

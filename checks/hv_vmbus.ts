@@ -1,4 +1,4 @@
-import { type Expectation, gate } from "../src/gate.ts";
+import { type Expectation, gate } from "../src/check/gate.ts";
 
 /** Every safety property and deadlock holding. */
 const safe: Record<string, Expectation> = {

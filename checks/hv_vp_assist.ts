@@ -1,4 +1,4 @@
-import { gate } from "../src/gate.ts";
+import { gate } from "../src/check/gate.ts";
 
 /** What every hibernation gate expects unless it says otherwise. */
 const hibernateHolds = {

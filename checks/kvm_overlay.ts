@@ -6,7 +6,7 @@
  * @module
  */
 
-import { gate } from "../src/gate.ts";
+import { gate } from "../src/check/gate.ts";
 
 const model = "kvm_overlay";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Gate } from "../src/gate.ts";
+import type { Gate } from "../src/check/gate.ts";
 import cpuhp from "./cpuhp.ts";
 import hvVmbus from "./hv_vmbus.ts";
 import hvVpAssist from "./hv_vp_assist.ts";

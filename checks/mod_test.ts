@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { expectedOutcome } from "../src/gate_runner.ts";
+import { expectedOutcome } from "../src/check/gate_runner.ts";
 import { gates } from "./mod.ts";
 
 Deno.test("every gate name that states an outcome states the one the gate expects", () => {

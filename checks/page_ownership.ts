@@ -1,4 +1,4 @@
-import { gate } from "../src/gate.ts";
+import { gate } from "../src/check/gate.ts";
 
 /** 2*4^N + 2*3^N reachable states with fixed=true: the count is exact, not only a floor. */
 const fixedStates = (n: number) => 2 * 4 ** n + 2 * 3 ** n;

@@ -1,4 +1,4 @@
-import { gate } from "../src/gate.ts";
+import { gate } from "../src/check/gate.ts";
 
 const correct = {
   phases_in_order: "holds",

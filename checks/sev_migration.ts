@@ -4,7 +4,7 @@
  * @module
  */
 
-import { gate } from "../src/gate.ts";
+import { gate } from "../src/check/gate.ts";
 
 const witnessed = {
   kexec_completes: "witnessed",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { checkSync } from "../mod.ts";
-import { formatAction } from "../src/properties.ts";
+import { formatAction } from "../src/model/properties.ts";
 import model from "./hv_vmbus.ts";
 
 type Result = ReturnType<typeof checkSync>;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { checkSync } from "../mod.ts";
 import type { CheckResult } from "../mod.ts";
-import { formatAction } from "../src/properties.ts";
+import { formatAction } from "../src/model/properties.ts";
 import xenKexec from "./xen_kexec.ts";
 
 function property(r: CheckResult, name: string) {

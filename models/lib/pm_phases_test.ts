@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { checkSync } from "../../mod.ts";
-import { formatAction } from "../../src/properties.ts";
+import { formatAction } from "../../src/model/properties.ts";
 import model, { PM_PHASES, PM_SEQUENCES, pmPhases } from "./pm_phases.ts";
 
 const run = (params: Record<string, unknown>) => checkSync(model, { params });

@@ -2,7 +2,7 @@
 // line: for tests that run the command line in their own process.
 import { gates } from "../../checks/mod.ts";
 import { models } from "../../models/mod.ts";
-import type { Library } from "../library.ts";
+import type { Library } from "../check/library.ts";
 
 export const library: Library = {
   models,

@@ -1,6 +1,6 @@
 /**
  * A model with one mistake, picked by the environment variable HVCHECK_MISTAKE, for the tests of how
- * model mistakes are reported (src/model_failure_test.ts): the line numbers below are asserted there.
+ * model mistakes are reported (src/model/model_failure_test.ts): the line numbers below are asserted there.
  */
 import { bool, defineModel, int, recordOf } from "../../mod.ts";
 

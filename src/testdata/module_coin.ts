@@ -1,7 +1,7 @@
 /**
  * A model file that draws a coin when it loads and uses it in a guard: each worker thread loads the
  * file afresh and draws its own, so the threads disagree from x = 100 on, half the time. The draw is
- * seen while the file loads (src/load_watch.ts), every time.
+ * seen while the file loads (src/load/load_watch.ts), every time.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * A model whose module computes Math.random() when it is imported: every worker thread imports it
  * afresh and gets its own value, so the threads disagree on what the one action does. Loaded by path
- * (worker threads import the model by reference, see src/model_ref.ts).
+ * (worker threads import the model by reference, see src/model/model_ref.ts).
  *
  * @module
  */

@@ -38,7 +38,7 @@ export interface CliOptions {
 }
 
 /** The repository's root (the folder with mod.ts). */
-export const repositoryRoot = new URL("../../", import.meta.url).pathname;
+export const repositoryRoot = new URL("../..", import.meta.url).pathname;
 
 /** Runs `deno run <deno> mod.ts ...args`; returns the exit code and the output. */
 export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {

@@ -2,7 +2,7 @@
  * A model whose guard reads a module-level value that is false in the main thread and true in every
  * worker thread (the same in every run, unlike randomness), and only from n = 60 on: its first steps
  * agree in every thread, so only expanding deep states in two threads shows the difference. Loaded by
- * path (worker threads import the model by reference, see src/model_ref.ts).
+ * path (worker threads import the model by reference, see src/model/model_ref.ts).
  *
  * @module
  */

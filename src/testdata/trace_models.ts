@@ -1,5 +1,5 @@
 /**
- * Models with mistakes the trace checks must catch (src/trace_test.ts, src/nondeterminism_test.ts),
+ * Models with mistakes the trace checks must catch (src/trace/trace_test.ts, src/check/nondeterminism_test.ts),
  * and models with assertions inside effects.
  *
  * @module
