@@ -26,7 +26,10 @@ import { Findings } from "./findings.ts";
 import { GrowableUint32Array } from "../store/growable_array.ts";
 import { heartbeat, searchDone } from "./heartbeat.ts";
 import { type KeyedRun, NO_PARENT } from "../store/keys.ts";
-import type { ExpandReport, ExpandTask, InsertReport, SampleBatch } from "./level_worker.ts";
+import { resetClaims } from "./block_claims.ts";
+import type { ExpandReport, ExpandTask } from "./expand_phase.ts";
+import type { InsertReport } from "./insert_phase.ts";
+import type { SampleBatch } from "./samples.ts";
 import { Levels } from "./levels.ts";
 import type { ModelInstance } from "../model/model.ts";
 import { modelFailure } from "../model/model_failure.ts";
@@ -37,7 +40,7 @@ import { ownerOf } from "./shards.ts";
 import { createView } from "../state/state_view.ts";
 import { entryPieces, type VisitedReader, type VisitedSnapshot } from "../store/visited_set.ts";
 
-/** States a worker claims at a time (see LevelWorker's #claim). */
+/** States a worker claims at a time (see src/search/block_claims.ts). */
 const CLAIM_BLOCK = 256;
 
 /** The phases' counters the outcome and a checkpoint report. */
@@ -108,7 +111,7 @@ export function* breadthFirst(
     const atDepthLimit = levels.depth >= control.maxDepth;
     for (let segment = levels.segment(); segment !== undefined; segment = levels.segment()) {
       const size = segment.length / width;
-      for (let w = 0; w < workers; w++) claim[w] = Math.floor((w * size) / workers);
+      resetClaims(claim, size);
       const task: ExpandTask = {
         frontier: segment,
         size,
@@ -250,7 +253,7 @@ function routeToShards(expanded: readonly ExpandReport[], workers: number): Keye
 
 /**
  * Each worker expands again the sample states the previous worker expanded (with one worker, its own,
- * later): what differs between two evaluations or two threads is seen (see LevelWorker#recordSample).
+ * later): what differs between two evaluations or two threads is seen (see src/search/samples.ts).
  */
 function samplesToRecheck(expanded: readonly ExpandReport[], workers: number): SampleBatch[] {
   return expanded.map((_, w): SampleBatch => {

@@ -8,7 +8,9 @@
 import type { ChunkedArray } from "../store/chunked_array.ts";
 import type { SearchState } from "./checkpoint.ts";
 import type { Finding } from "../store/keys.ts";
-import type { ExpandReport, ExpandTask, InsertReport, InsertTask, RestoreTask } from "./level_worker.ts";
+import type { ExpandReport, ExpandTask } from "./expand_phase.ts";
+import type { InsertReport, InsertTask } from "./insert_phase.ts";
+import type { RestoreTask } from "./level_worker.ts";
 import type { VisitedReader } from "../store/visited_set.ts";
 
 /** What stops a search early. */
