@@ -28,6 +28,7 @@ import { fingerprint } from "../state/fingerprint.ts";
 import { heartbeat } from "./heartbeat.ts";
 import type { Finding } from "../store/keys.ts";
 import type { ModelInstance } from "../model/model.ts";
+import type { Counts } from "./search_types.ts";
 import { writeFileAtomicSync } from "../store/write_atomic.ts";
 
 const FORMAT = "hvcheck-checkpoint-4";
@@ -35,20 +36,12 @@ const FORMAT = "hvcheck-checkpoint-4";
 /** One of a checkpoint's arrays of 32-bit words, as pieces in order. */
 export type WordStream = Iterable<Uint32Array>;
 
-/** The state of a search at a segment boundary. */
-export interface SearchState {
-  /** States stored. */
-  readonly distinct: number;
-  /** Transitions taken. */
-  readonly transitions: number;
-  /** Depth of the level being expanded. */
-  readonly depth: number;
+/** The state of a search at a segment boundary: its counts (`seconds`: those spent before the checkpoint) and arrays. */
+export interface SearchState extends Counts {
   /** Id of the first state of `current`. */
   readonly currentFirstId: number;
   /** Id of the first state of the next level. */
   readonly nextFirstId: number;
-  /** Seconds spent before this checkpoint. */
-  readonly seconds: number;
   /** Per property, its finding so far (null: none). */
   readonly findings: readonly (Finding | null)[];
   /** Per action instance, how often it fired. */
@@ -137,6 +130,27 @@ class WordHasher {
 }
 
 const files = ["parents", "actions", "visited", "current", "next"] as const;
+
+/**
+ * The counters as meta.json keeps them. `distinct` is the file's name for `distinctStates`, kept so
+ * that the format, and the checkpoints written in it, stay what they were.
+ */
+type SavedCounters = Omit<SearchState, (typeof files)[number] | "distinctStates"> & {
+  readonly distinct: number;
+};
+
+function savedCounters(state: SearchState): SavedCounters {
+  return {
+    distinct: state.distinctStates,
+    transitions: state.transitions,
+    depth: state.depth,
+    currentFirstId: state.currentFirstId,
+    nextFirstId: state.nextFirstId,
+    seconds: state.seconds,
+    findings: state.findings,
+    fired: state.fired,
+  };
+}
 
 /** A data file's length, fingerprint, and whether it is stored raw rather than zlib-compressed. */
 interface FileSum {
@@ -335,8 +349,7 @@ export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state
       // 128 MiB of them, so they are stored raw.
       sums[file] = writeWords(`${partial}/${file}.z`, state[file], file === "visited" && !identity.exact);
     }
-    const { parents: _p, actions: _a, visited: _v, current: _c, next: _n, ...counters } = state;
-    const meta = { format: FORMAT, identity, counters, files: sums };
+    const meta = { format: FORMAT, identity, counters: savedCounters(state), files: sums };
     Deno.writeTextFileSync(
       `${partial}/meta.json`,
       JSON.stringify({ ...meta, digest: hashText(JSON.stringify(meta)) }, null, 1),
@@ -437,7 +450,7 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
   let meta: {
     format: string;
     identity: CheckpointIdentity;
-    counters: Omit<SearchState, (typeof files)[number]>;
+    counters: SavedCounters;
     files: Record<string, FileSum>;
     digest?: unknown;
   };
@@ -505,5 +518,10 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
     // Second pass, while the search restores: checked again, in case the file changed in between.
     streams[file] = { [Symbol.iterator]: () => check(read(at)) };
   }
-  return { ...meta.counters, ...(streams as Record<(typeof files)[number], WordStream>) };
+  const { distinct, ...counters } = meta.counters;
+  return {
+    distinctStates: distinct,
+    ...counters,
+    ...(streams as Record<(typeof files)[number], WordStream>),
+  };
 }
