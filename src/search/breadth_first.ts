@@ -13,9 +13,10 @@
  * them, the counts, ids and counterexamples are the same for any number of workers.
  *
  * The loop is a generator that yields each phase's tasks and receives the workers' reports: one loop,
- * whatever runs the phases (src/search/search.ts in the calling thread, src/search/parallel_search.ts on threads).
- * Its collaborators: the levels and their deferred merge (src/search/levels.ts), the findings
- * (src/search/findings.ts), the limits, budget, checkpoints and progress (src/search/run_control.ts).
+ * whatever runs the phases (src/search/search.ts in the calling thread, src/search/parallel_search.ts
+ * on threads); each worker's part of a phase is src/search/level_worker.ts. Its collaborators: the
+ * levels and their deferred merge (src/search/levels.ts), the findings (src/search/findings.ts), the
+ * limits, budget, checkpoints and progress (src/search/run_control.ts).
  *
  * @module
  */

@@ -5,8 +5,9 @@
  * A checkpoint is a directory `checkpoint-<n>` inside the checkpoint folder: `meta.json` (model,
  * parameters, a hash of the model's code, settings, counters, findings, a fingerprint of every data
  * file, and a digest of all of that: a resume believes nothing that the digest does not cover, so one
- * changed digit in a counter or an erased finding is a corrupt checkpoint) and zlib-compressed data files (parent ids, action indices, the visited states, the rest
- * of the current level, the next level so far). It is written under a temporary name, renamed into
+ * changed digit in a counter or an erased finding is a corrupt checkpoint) and zlib-compressed data
+ * files (parent ids, action indices, the visited states, the rest of the current level, the next level
+ * so far). It is written under a temporary name, renamed into
  * place, and only then named in the folder's `latest` file (itself replaced atomically); older
  * checkpoints are removed last. A crash at any moment leaves `latest` naming a complete checkpoint.
  *
@@ -163,7 +164,7 @@ interface FileSum {
  * Writes a stream of words into `path`, a piece at a time: zlib-compressed, or raw (the fingerprint
  * covers it either way). Raw writes the pieces as they are: a stored zlib stream would copy every
  * byte into new buffers, and a run stopped at its memory budget writes its checkpoint at the edge
- * of that budget (copies of the visited set took its resident memory 55 MiB past a 160 MiB budget).
+ * of that budget, which copies of the visited set would overrun.
  */
 function writeWords(path: string, pieces: WordStream, raw: boolean): FileSum {
   const file = Deno.openSync(path, { write: true, create: true, truncate: true });
@@ -345,8 +346,8 @@ export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state
     Deno.mkdirSync(partial, { recursive: true });
     const sums: Record<string, FileSum> = {};
     for (const file of files) {
-      // Fingerprints are uniformly random: deflate cannot shrink them, and at level 1 it spent 8 s on
-      // 128 MiB of them, so they are stored raw.
+      // Fingerprints are uniformly random: deflate cannot shrink them, only spend seconds trying, so
+      // they are stored raw.
       sums[file] = writeWords(`${partial}/${file}.z`, state[file], file === "visited" && !identity.exact);
     }
     const meta = { format: FORMAT, identity, counters: savedCounters(state), files: sums };
