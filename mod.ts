@@ -73,7 +73,7 @@ export type {
   ViewOf,
 } from "./src/state/state_view.ts";
 export { check, checkSync } from "./src/check/check.ts";
-export type { LimitHit, Progress, SearchLimits, SearchOptions } from "./src/search/search_types.ts";
+export type { Counts, LimitHit, Progress, SearchLimits, SearchOptions } from "./src/search/search_types.ts";
 export type { SearchState, WordStream } from "./src/search/checkpoint.ts";
 export type { Finding } from "./src/store/keys.ts";
 export type {

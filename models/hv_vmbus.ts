@@ -28,8 +28,8 @@
  * wait of vmbus_bus_resume fires only once the host has sent every offer it will send (offers do not
  * arrive late); a new device found on resume is probed by the same step that resumes the others; the
  * KVP rescind-and-reoffer anomaly is left out (the doc shows it is harmless). Relids permute freely and
- * devices of one class are interchangeable, but the engine has no symmetry reduction, so every
- * permutation is a distinct state.
+ * devices of one class are interchangeable, but the model declares no symmetry, so every permutation
+ * is a distinct state.
  *
  * @module
  */

@@ -14,6 +14,7 @@ import { isSafety, type PropertyKind, type PropertyStatus, statusOf } from "../m
 import type { ModelRef } from "../model/model_ref.ts";
 import { searchParallel, type WorkerPool } from "../search/parallel_search.ts";
 import {
+  type Counts,
   type LimitHit,
   search,
   searchInThread,
@@ -82,8 +83,8 @@ export interface ActionCount {
   readonly fired: number;
 }
 
-/** The result of `check`. */
-export interface CheckResult {
+/** The result of `check`: its counts (see Counts), verdicts and traces. */
+export interface CheckResult extends Counts {
   /** The model's name. */
   readonly model: string;
   /** The parameter values the run used (defaults included). */
@@ -100,14 +101,6 @@ export interface CheckResult {
   readonly complete: boolean;
   /** Whether full states were stored (no fingerprint collision can hide a state). */
   readonly exact: boolean;
-  /** States stored. */
-  readonly distinctStates: number;
-  /** Transitions taken (successors generated, duplicates included). */
-  readonly transitions: number;
-  /** Number of actions on the longest shortest path from an initial state. */
-  readonly depth: number;
-  /** Seconds the search took (those of resumed runs included). */
-  readonly seconds: number;
   /** States stored per second. */
   readonly statesPerSecond: number;
   /** Peak resident memory of the process, in bytes. */

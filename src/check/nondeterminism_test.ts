@@ -3,7 +3,7 @@ import { checkInstanceParallel, checkSync } from "./check.ts";
 import { InputError } from "../errors.ts";
 import { libraryOf } from "../testdata/library.ts";
 import { TracedError } from "../trace/failure_site.ts";
-import { sampled } from "../search/level_worker.ts";
+import { sampled } from "../search/samples.ts";
 import { bool, int } from "../state/domain.ts";
 import { defineModel, instantiate } from "../model/model.ts";
 import {

@@ -31,7 +31,7 @@ import { loadModel } from "../load/load_model.ts";
 import { WorkerPool } from "../search/parallel_search.ts";
 import { instantiate } from "../model/model.ts";
 import { describeParam, parseAssignments } from "../model/params.ts";
-import { type PropertyAlongTrace, replayStates } from "../trace/replay.ts";
+import { type PropertyAlongTrace, replayTrace } from "../trace/replay.ts";
 import {
   formatCount,
   formatProgress,
@@ -508,7 +508,7 @@ async function commandReplay(parsed: ParsedArgs, io: Io): Promise<number> {
   };
   const instance = instantiate(model, given);
   const parsedTrace = parseItf(text, instance, path);
-  const outcome = replayStates(instance, parsedTrace.states, parsedTrace.actions, parsedTrace.failing);
+  const outcome = replayTrace(instance, parsedTrace);
   // A run that does not show the violation (or witness) its file records is not the evidence it claims.
   const claim: Claim = outcome.ok
     ? checkClaim(parsedTrace.meta, instance, outcome, path)

@@ -21,6 +21,7 @@ import {
   type Value,
 } from "../state/domain.ts";
 import type { ModelInstance } from "../model/model.ts";
+import type { Counts } from "../search/search_types.ts";
 import { asBoolean } from "../model/model_failure.ts";
 import { AssertionSignal } from "../model/properties.ts";
 import { StateValueError, StateWriteError } from "../state/state_view.ts";
@@ -132,10 +133,7 @@ function zero(domain: Domain): Value {
 }
 
 /** What the naive explorer found: counts and, per property, its status and shortest trace length. */
-export interface NaiveResult {
-  readonly distinctStates: number;
-  readonly transitions: number;
-  readonly depth: number;
+export interface NaiveResult extends Omit<Counts, "seconds"> {
   readonly properties: Readonly<Record<string, { status: string; traceLength?: number }>>;
 }
 

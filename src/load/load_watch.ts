@@ -9,7 +9,7 @@
  *
  * Only calls from the model's own folder count (a library that seeds itself at load is not the
  * model's business), and the originals are restored when the load returns, so nothing is watched while
- * the search runs (there, expanding sample states twice catches randomness: src/search/level_worker.ts).
+ * the search runs (there, expanding sample states twice catches randomness: src/search/samples.ts).
  *
  * @module
  */

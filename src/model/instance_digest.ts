@@ -7,7 +7,7 @@
  * initial states, and their successors and property values (of the first DIGEST_INITS initial states,
  * by the first DIGEST_ACTIONS action instances); a worker compares its digest with the main thread's
  * before it searches. A difference that shows only deeper is left to the sample states that the search
- * expands in two threads (src/search/level_worker.ts).
+ * expands in two threads (src/search/samples.ts).
  *
  * A part whose model code throws is recorded as throwing (the search then reports the error where it
  * happens, with the run to it), so computing a digest never fails.

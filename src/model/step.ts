@@ -1,8 +1,15 @@
 /**
  * One step of a model over packed words, evaluated the way the search evaluates it, for the code that
- * checks the search's work: rebuilding and validating traces (src/trace/trace.ts) and expanding sample
- * states a second time (src/search/level_worker.ts). Guards and properties run on a copy of the state, and a
- * copy that changed is reported as exactly that: model code that writes a state it may only read.
+ * checks the search's work or a trace: rebuilding and validating traces (src/trace/trace.ts), replaying
+ * trace files (src/trace/replay.ts), checking a resumed checkpoint's findings
+ * (src/search/restored_search.ts), expanding sample states a second time (src/search/samples.ts), the
+ * symmetry check and the digest that compares worker threads. Guards and properties run on a copy of
+ * the state, and a copy that changed is reported as exactly that: model code that writes a state it may
+ * only read.
+ *
+ * A throw in model code is bad input naming the model and the place (`guard of action share`,
+ * `property p`); every method takes that place's name as an optional last argument, for callers that
+ * name places their own way (replay names them by the trace's states).
  *
  * @module
  */
@@ -45,48 +52,48 @@ export class Stepper {
   }
 
   /** Runs initial state `k` into `next` from the zero state. */
-  init(k: number): void {
+  init(k: number, where = `init${this.instance.inits.length > 1 ? ` #${k}` : ""}`): void {
     const init = this.instance.inits[k];
     if (!init) throw new InputError(`Model ${this.instance.name} has no initial state #${k}.`);
     this.next.fill(0);
     try {
       init(this.#nextView, this.instance.params);
     } catch (error) {
-      throw modelFailure(this.instance, `init${this.instance.inits.length > 1 ? ` #${k}` : ""}`, 0, error);
+      throw modelFailure(this.instance, where, 0, error);
     }
   }
 
   /** Whether `act`'s guard holds in `state`; `depth` is for messages. */
-  enabled(state: Uint32Array, act: ActionInstance, depth: number): boolean {
+  enabled(
+    state: Uint32Array,
+    act: ActionInstance,
+    depth: number,
+    where = `guard of action ${act.text}`,
+  ): boolean {
     if (act.guard === undefined) return true;
-    return this.#reading(
-      state,
-      `guard of action ${act.text}`,
-      depth,
-      () => act.guard!(this.#readView, act.label.params),
-    );
+    return this.#reading(state, where, depth, () => act.guard!(this.#readView, act.label.params));
   }
 
   /** Runs `act`'s effect on a copy of `state` into `next` (its guard is not evaluated). */
-  apply(state: Uint32Array, act: ActionInstance, depth: number): Effect {
+  apply(state: Uint32Array, act: ActionInstance, depth: number, where = `action ${act.text}`): Effect {
     this.next.set(state);
     try {
       act.effect(this.#nextView, act.label.params);
     } catch (error) {
       if (error instanceof AssertionSignal) return { asserted: error };
-      throw modelFailure(this.instance, `action ${act.text}`, depth, error);
+      throw modelFailure(this.instance, where, depth, error);
     }
     return {};
   }
 
   /** Whether state property `property` holds of `state`. */
-  holds(property: AlwaysProperty | SometimesProperty, state: Uint32Array, depth: number): boolean {
-    return this.#reading(
-      state,
-      `property ${property.name}`,
-      depth,
-      () => property.predicate(this.#readView as never),
-    );
+  holds(
+    property: AlwaysProperty | SometimesProperty,
+    state: Uint32Array,
+    depth: number,
+    where = `property ${property.name}`,
+  ): boolean {
+    return this.#reading(state, where, depth, () => property.predicate(this.#readView as never));
   }
 
   /** Whether transition property `property` holds of the step `before` -> `act` -> `after`. */
@@ -96,11 +103,12 @@ export class Stepper {
     act: ActionInstance,
     after: Uint32Array,
     depth: number,
+    where = `property ${property.name} on action ${act.text}`,
   ): boolean {
     this.#after.set(after);
     const result = this.#reading(
       before,
-      `property ${property.name} on action ${act.text}`,
+      where,
       depth,
       () => property.predicate(this.#readView as never, act.label, this.#afterView as never),
     );
@@ -108,19 +116,27 @@ export class Stepper {
     return result;
   }
 
+  /** Whether the model's terminal predicate holds of `state` (false when it has none). */
+  terminal(state: Uint32Array, depth: number, where = "terminal"): boolean {
+    const terminal = this.instance.terminal;
+    return terminal !== undefined && this.#reading(state, where, depth, () => terminal(this.#readView));
+  }
+
   /**
    * Whether `state` is a deadlock as the search decides it: inside the boundary (states outside it are
-   * not expanded), no action enabled but background ones, and not terminal.
+   * not expanded), no action enabled but background ones, and not terminal. `where`, when given, names
+   * every evaluation.
    */
-  deadlocked(state: Uint32Array, depth: number): boolean {
+  deadlocked(state: Uint32Array, depth: number, where?: string): boolean {
     const instance = this.instance;
     if (
       instance.withinBoundary &&
-      !this.#reading(state, "withinBoundary", depth, () => instance.withinBoundary!(this.#readView))
+      !this.#reading(state, where ?? "withinBoundary", depth, () => instance.withinBoundary!(this.#readView))
     ) return false;
-    if (instance.actions.some((act) => !act.background && this.enabled(state, act, depth))) return false;
-    return !(instance.terminal !== undefined &&
-      this.#reading(state, "terminal", depth, () => instance.terminal!(this.#readView)));
+    if (instance.actions.some((act) => !act.background && this.enabled(state, act, depth, where))) {
+      return false;
+    }
+    return !this.terminal(state, depth, where);
   }
 
   /** Runs `f` over a copy of `state` and checks that it left the copy as it was. */
@@ -133,7 +149,8 @@ export class Stepper {
       throw modelFailure(this.instance, where, depth, error);
     }
     if (!equalWords(this.#read, state)) throw this.#wrote(where, depth);
-    return !!result; // truthiness, as the search takes it
+    // Truthiness: the search itself refuses a guard or property that returns anything but a boolean.
+    return !!result;
   }
 
   #wrote(where: string, depth: number): InputError {

@@ -13,9 +13,10 @@
  * them, the counts, ids and counterexamples are the same for any number of workers.
  *
  * The loop is a generator that yields each phase's tasks and receives the workers' reports: one loop,
- * whatever runs the phases (src/search/search.ts in the calling thread, src/search/parallel_search.ts on threads).
- * Its collaborators: the levels and their deferred merge (src/search/levels.ts), the findings
- * (src/search/findings.ts), the limits, budget, checkpoints and progress (src/search/run_control.ts).
+ * whatever runs the phases (src/search/search.ts in the calling thread, src/search/parallel_search.ts
+ * on threads); each worker's part of a phase is src/search/level_worker.ts. Its collaborators: the
+ * levels and their deferred merge (src/search/levels.ts), the findings (src/search/findings.ts), the
+ * limits, budget, checkpoints and progress (src/search/run_control.ts).
  *
  * @module
  */
@@ -26,22 +27,32 @@ import { Findings } from "./findings.ts";
 import { GrowableUint32Array } from "../store/growable_array.ts";
 import { heartbeat, searchDone } from "./heartbeat.ts";
 import { type KeyedRun, NO_PARENT } from "../store/keys.ts";
-import type { ExpandReport, ExpandTask, InsertReport, SampleBatch } from "./level_worker.ts";
+import { resetClaims } from "./block_claims.ts";
+import type { ExpandReport, ExpandTask } from "./expand_phase.ts";
+import type { InsertReport } from "./insert_phase.ts";
+import type { SampleBatch } from "./samples.ts";
 import { Levels } from "./levels.ts";
 import type { ModelInstance } from "../model/model.ts";
 import { modelFailure } from "../model/model_failure.ts";
 import { checkRestored } from "./restored_search.ts";
 import { levelMemory, RunControl, segmentStates } from "./run_control.ts";
-import type { PhaseReply, PhaseRequest, SearchOptions, SearchOutcome, Trail } from "./search_types.ts";
+import type {
+  Counts,
+  PhaseReply,
+  PhaseRequest,
+  SearchOptions,
+  SearchOutcome,
+  Trail,
+} from "./search_types.ts";
 import { ownerOf } from "./shards.ts";
 import { createView } from "../state/state_view.ts";
 import { entryPieces, type VisitedReader, type VisitedSnapshot } from "../store/visited_set.ts";
 
-/** States a worker claims at a time (see LevelWorker's #claim). */
+/** States a worker claims at a time (see src/search/block_claims.ts). */
 const CLAIM_BLOCK = 256;
 
-/** The phases' counters the outcome and a checkpoint report. */
-interface Counts {
+/** What the loop adds up from the phases' reports, for the counts, the outcome and a checkpoint. */
+interface Totals {
   transitions: number;
   readonly fired: number[];
   /** The shards as of the last insert phase, and their size. */
@@ -67,10 +78,16 @@ export function* breadthFirst(
   trail.parents = levels.parents;
   trail.actionsTaken = levels.actions;
   const findings = new Findings(instance.properties);
-  const counts: Counts = { transitions: 0, fired: instance.actions.map(() => 0), shards: [], shardBytes: 0 };
+  const totals: Totals = { transitions: 0, fired: instance.actions.map(() => 0), shards: [], shardBytes: 0 };
   const identity = identityOf(instance, options.exact === true);
-  const state = (): SearchState => checkpointState(levels, findings, counts, control.seconds, width);
-  const control: RunControl = new RunControl(options, levels, identity, state);
+  const counts = (): Counts => ({
+    distinctStates: levels.distinct,
+    transitions: totals.transitions,
+    depth: levels.depth,
+    seconds: control.seconds,
+  });
+  const state = (): SearchState => checkpointState(counts(), levels, findings, totals, width);
+  const control: RunControl = new RunControl(options, levels, identity, counts, state);
   /** The next unclaimed state of each worker's region of the segment being expanded. */
   const claim = new Int32Array(
     workers > 1 ? new SharedArrayBuffer(4 * workers) : new ArrayBuffer(4 * workers),
@@ -92,13 +109,13 @@ export function* breadthFirst(
       ...(recheck[s] ? { recheck: recheck[s] } : {}),
     }));
     const reports = (yield { phase: "insert", tasks }) as readonly InsertReport[];
-    keepShards(counts, reports);
+    keepShards(totals, reports);
     findings.decide(reports.flatMap((r) => r.findings));
     levels.addLater(reports, control.roomFor(reports.reduce((sum, r) => sum + r.added.length / width, 0)));
   }
 
   if (options.resume) {
-    yield* resume(instance, options, workers, levels, findings, counts, control, shardReader);
+    yield* resume(instance, options, workers, levels, findings, totals, control, shardReader);
   } else {
     yield* insert(initialInboxes(instance, workers), 0);
     levels.startFirstLevel();
@@ -108,7 +125,7 @@ export function* breadthFirst(
     const atDepthLimit = levels.depth >= control.maxDepth;
     for (let segment = levels.segment(); segment !== undefined; segment = levels.segment()) {
       const size = segment.length / width;
-      for (let w = 0; w < workers; w++) claim[w] = Math.floor((w * size) / workers);
+      resetClaims(claim, size);
       const task: ExpandTask = {
         frontier: segment,
         size,
@@ -119,7 +136,7 @@ export function* breadthFirst(
         atDepthLimit,
         ...checksFor(findings),
         deadline: control.deadline,
-        ...(atDepthLimit && counts.shards.length ? { shards: counts.shards } : {}),
+        ...(atDepthLimit && totals.shards.length ? { shards: totals.shards } : {}),
       };
       const merge = levels.takeMerge();
       const expanded = (yield {
@@ -128,7 +145,7 @@ export function* breadthFirst(
         tasks: Array.from({ length: workers }, () => task),
       }) as readonly ExpandReport[];
       heartbeat();
-      count(counts, expanded);
+      count(totals, expanded);
       findings.decide(expanded.flatMap((r) => r.findings));
       findings.decideDeadlock(expanded.map((r) => r.deadlock), levels.parents, levels.actions, levels.depth);
       if (control.timeUp(expanded.some((r) => r.timedOut))) break levels;
@@ -139,7 +156,7 @@ export function* breadthFirst(
       }
       yield* insert(routeToShards(expanded, workers), levels.depth + 1, samplesToRecheck(expanded, workers));
       levels.finishSegment(size);
-      if (!control.running || control.afterSegment(counts.shardBytes, counts.transitions)) break levels;
+      if (!control.running || control.afterSegment(totals.shardBytes)) break levels;
     }
     if (atDepthLimit || !levels.advance()) break;
     if (findings.allDecided() || (options.stopOnViolation && findings.violationFound())) {
@@ -150,7 +167,7 @@ export function* breadthFirst(
   control.finish();
   levels.dispose();
   searchDone();
-  return outcome(levels, findings, counts, control, shardReader(), options, workers);
+  return outcome(counts(), levels, findings, totals, control, shardReader(), options, workers);
 }
 
 /** The properties the expand phase checks: those still undecided. */
@@ -165,28 +182,26 @@ function checksFor(
 }
 
 function outcome(
+  counts: Counts,
   levels: Levels,
   findings: Findings,
-  counts: Counts,
+  totals: Totals,
   control: RunControl,
   visited: VisitedReader,
   options: SearchOptions,
   workers: number,
 ): SearchOutcome {
   return {
-    distinctStates: levels.distinct,
-    transitions: counts.transitions,
-    depth: levels.depth,
-    seconds: control.seconds,
+    ...counts,
     complete: control.running,
     limit: control.limit,
     findings: findings.list,
-    fired: counts.fired,
+    fired: totals.fired,
     parents: levels.parents,
     actionsTaken: levels.actions,
     visited,
     lossy: !options.exact,
-    storeBytes: counts.shardBytes + levels.parents.bytes + levels.actions.bytes,
+    storeBytes: totals.shardBytes + levels.parents.bytes + levels.actions.bytes,
     peakMemoryBytes: control.peakMemory,
     workers,
     ...(control.checkpointPath ? { checkpoint: control.checkpointPath } : {}),
@@ -204,16 +219,16 @@ function levelsFor(instance: ModelInstance, options: SearchOptions, workers: num
   });
 }
 
-function count(counts: Counts, expanded: readonly ExpandReport[]): void {
+function count(totals: Totals, expanded: readonly ExpandReport[]): void {
   for (const r of expanded) {
-    counts.transitions += r.transitions;
-    r.fired.forEach((n, a) => counts.fired[a]! += n);
+    totals.transitions += r.transitions;
+    r.fired.forEach((n, a) => totals.fired[a]! += n);
   }
 }
 
-function keepShards(counts: Counts, reports: readonly InsertReport[]): void {
-  counts.shards = reports.map((r) => r.shard);
-  counts.shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
+function keepShards(totals: Totals, reports: readonly InsertReport[]): void {
+  totals.shards = reports.map((r) => r.shard);
+  totals.shardBytes = reports.reduce((sum, r) => sum + r.shardBytes, 0);
 }
 
 /** Level 0: the initial states, routed to their shards as if a virtual root had produced them. */
@@ -250,7 +265,7 @@ function routeToShards(expanded: readonly ExpandReport[], workers: number): Keye
 
 /**
  * Each worker expands again the sample states the previous worker expanded (with one worker, its own,
- * later): what differs between two evaluations or two threads is seen (see LevelWorker#recordSample).
+ * later): what differs between two evaluations or two threads is seen (see src/search/samples.ts).
  */
 function samplesToRecheck(expanded: readonly ExpandReport[], workers: number): SampleBatch[] {
   return expanded.map((_, w): SampleBatch => {
@@ -261,24 +276,21 @@ function samplesToRecheck(expanded: readonly ExpandReport[], workers: number): S
 
 /** What a checkpoint keeps of the search as it stands. */
 function checkpointState(
+  counts: Counts,
   levels: Levels,
   findings: Findings,
-  counts: Counts,
-  seconds: number,
+  totals: Totals,
   width: number,
 ): SearchState {
   return {
-    distinct: levels.distinct,
-    transitions: counts.transitions,
-    depth: levels.depth,
+    ...counts,
     currentFirstId: levels.currentFirstId,
     nextFirstId: levels.nextFirstId,
-    seconds,
     findings: findings.list.map((f) => f ?? null),
-    fired: counts.fired,
+    fired: totals.fired,
     parents: levels.parents.pieces(),
     actions: levels.actions.pieces(),
-    visited: { [Symbol.iterator]: () => visitedPieces(counts.shards, width) },
+    visited: { [Symbol.iterator]: () => visitedPieces(totals.shards, width) },
     current: levels.current.pieces(),
     next: levels.next.pieces(),
   };
@@ -300,19 +312,19 @@ function* resume(
   workers: number,
   levels: Levels,
   findings: Findings,
-  counts: Counts,
+  totals: Totals,
   control: RunControl,
   shardReader: () => VisitedReader,
 ): Generator<PhaseRequest, void, PhaseReply> {
   const saved = options.resume!, width = instance.words;
-  levels.distinct = saved.distinct;
+  levels.distinct = saved.distinctStates;
   levels.depth = saved.depth;
   levels.currentFirstId = saved.currentFirstId;
   levels.nextFirstId = saved.nextFirstId;
-  counts.transitions = saved.transitions;
+  totals.transitions = saved.transitions;
   control.resumed(saved.seconds);
   findings.restore(saved.findings);
-  saved.fired.forEach((n, a) => counts.fired[a] = n);
+  saved.fired.forEach((n, a) => totals.fired[a] = n);
   for (const piece of saved.parents) for (const p of piece) levels.parents.push(p);
   for (const piece of saved.actions) for (const a of piece) levels.actions.push(a);
   for (const piece of recordsOf(saved.current, width)) levels.current.append(piece, 0, piece.length / width);
@@ -324,11 +336,11 @@ function* resume(
       phase: "restore",
       tasks: Array.from({ length: workers }, () => ({ visited: piece })),
     }) as readonly InsertReport[];
-    keepShards(counts, reports);
+    keepShards(totals, reports);
     heartbeat();
   }
   checkRestored(instance, {
-    distinct: levels.distinct,
+    distinctStates: levels.distinct,
     depth: levels.depth,
     currentFirstId: levels.currentFirstId,
     nextFirstId: levels.nextFirstId,

@@ -5,8 +5,9 @@
  * A checkpoint is a directory `checkpoint-<n>` inside the checkpoint folder: `meta.json` (model,
  * parameters, a hash of the model's code, settings, counters, findings, a fingerprint of every data
  * file, and a digest of all of that: a resume believes nothing that the digest does not cover, so one
- * changed digit in a counter or an erased finding is a corrupt checkpoint) and zlib-compressed data files (parent ids, action indices, the visited states, the rest
- * of the current level, the next level so far). It is written under a temporary name, renamed into
+ * changed digit in a counter or an erased finding is a corrupt checkpoint) and zlib-compressed data
+ * files (parent ids, action indices, the visited states, the rest of the current level, the next level
+ * so far). It is written under a temporary name, renamed into
  * place, and only then named in the folder's `latest` file (itself replaced atomically); older
  * checkpoints are removed last. A crash at any moment leaves `latest` naming a complete checkpoint.
  *
@@ -28,6 +29,7 @@ import { fingerprint } from "../state/fingerprint.ts";
 import { heartbeat } from "./heartbeat.ts";
 import type { Finding } from "../store/keys.ts";
 import type { ModelInstance } from "../model/model.ts";
+import type { Counts } from "./search_types.ts";
 import { writeFileAtomicSync } from "../store/write_atomic.ts";
 
 const FORMAT = "hvcheck-checkpoint-4";
@@ -35,20 +37,12 @@ const FORMAT = "hvcheck-checkpoint-4";
 /** One of a checkpoint's arrays of 32-bit words, as pieces in order. */
 export type WordStream = Iterable<Uint32Array>;
 
-/** The state of a search at a segment boundary. */
-export interface SearchState {
-  /** States stored. */
-  readonly distinct: number;
-  /** Transitions taken. */
-  readonly transitions: number;
-  /** Depth of the level being expanded. */
-  readonly depth: number;
+/** The state of a search at a segment boundary: its counts (`seconds`: those spent before the checkpoint) and arrays. */
+export interface SearchState extends Counts {
   /** Id of the first state of `current`. */
   readonly currentFirstId: number;
   /** Id of the first state of the next level. */
   readonly nextFirstId: number;
-  /** Seconds spent before this checkpoint. */
-  readonly seconds: number;
   /** Per property, its finding so far (null: none). */
   readonly findings: readonly (Finding | null)[];
   /** Per action instance, how often it fired. */
@@ -138,6 +132,27 @@ class WordHasher {
 
 const files = ["parents", "actions", "visited", "current", "next"] as const;
 
+/**
+ * The counters as meta.json keeps them. `distinct` is the file's name for `distinctStates`, kept so
+ * that the format, and the checkpoints written in it, stay what they were.
+ */
+type SavedCounters = Omit<SearchState, (typeof files)[number] | "distinctStates"> & {
+  readonly distinct: number;
+};
+
+function savedCounters(state: SearchState): SavedCounters {
+  return {
+    distinct: state.distinctStates,
+    transitions: state.transitions,
+    depth: state.depth,
+    currentFirstId: state.currentFirstId,
+    nextFirstId: state.nextFirstId,
+    seconds: state.seconds,
+    findings: state.findings,
+    fired: state.fired,
+  };
+}
+
 /** A data file's length, fingerprint, and whether it is stored raw rather than zlib-compressed. */
 interface FileSum {
   readonly words: number;
@@ -149,7 +164,7 @@ interface FileSum {
  * Writes a stream of words into `path`, a piece at a time: zlib-compressed, or raw (the fingerprint
  * covers it either way). Raw writes the pieces as they are: a stored zlib stream would copy every
  * byte into new buffers, and a run stopped at its memory budget writes its checkpoint at the edge
- * of that budget (copies of the visited set took its resident memory 55 MiB past a 160 MiB budget).
+ * of that budget, which copies of the visited set would overrun.
  */
 function writeWords(path: string, pieces: WordStream, raw: boolean): FileSum {
   const file = Deno.openSync(path, { write: true, create: true, truncate: true });
@@ -331,12 +346,11 @@ export function writeCheckpoint(dir: string, identity: CheckpointIdentity, state
     Deno.mkdirSync(partial, { recursive: true });
     const sums: Record<string, FileSum> = {};
     for (const file of files) {
-      // Fingerprints are uniformly random: deflate cannot shrink them, and at level 1 it spent 8 s on
-      // 128 MiB of them, so they are stored raw.
+      // Fingerprints are uniformly random: deflate cannot shrink them, only spend seconds trying, so
+      // they are stored raw.
       sums[file] = writeWords(`${partial}/${file}.z`, state[file], file === "visited" && !identity.exact);
     }
-    const { parents: _p, actions: _a, visited: _v, current: _c, next: _n, ...counters } = state;
-    const meta = { format: FORMAT, identity, counters, files: sums };
+    const meta = { format: FORMAT, identity, counters: savedCounters(state), files: sums };
     Deno.writeTextFileSync(
       `${partial}/meta.json`,
       JSON.stringify({ ...meta, digest: hashText(JSON.stringify(meta)) }, null, 1),
@@ -437,7 +451,7 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
   let meta: {
     format: string;
     identity: CheckpointIdentity;
-    counters: Omit<SearchState, (typeof files)[number]>;
+    counters: SavedCounters;
     files: Record<string, FileSum>;
     digest?: unknown;
   };
@@ -505,5 +519,10 @@ export async function readCheckpoint(dir: string, identity: CheckpointIdentity):
     // Second pass, while the search restores: checked again, in case the file changed in between.
     streams[file] = { [Symbol.iterator]: () => check(read(at)) };
   }
-  return { ...meta.counters, ...(streams as Record<(typeof files)[number], WordStream>) };
+  const { distinct, ...counters } = meta.counters;
+  return {
+    distinctStates: distinct,
+    ...counters,
+    ...(streams as Record<(typeof files)[number], WordStream>),
+  };
 }

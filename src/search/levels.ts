@@ -15,8 +15,9 @@ import { ChunkedArray } from "../store/chunked_array.ts";
 import { fileProblem } from "../store/file_errors.ts";
 import { ChunkPool, FrontierStore } from "../store/frontier_store.ts";
 import { GrowableUint32Array } from "../store/growable_array.ts";
+import { KeyMerge } from "../store/key_merge.ts";
 import type { Records } from "../store/keys.ts";
-import type { InsertReport } from "./level_worker.ts";
+import type { InsertReport } from "./insert_phase.ts";
 
 /** How the levels are laid out in memory and on disk. */
 export interface LevelOptions {
@@ -196,24 +197,14 @@ function mergeByKey(
   merged.clear();
   merged.reserve(count * width);
   const target = merged.data;
-  const heads = new Array<number>(reports.length).fill(0);
-  for (let n = 0, at = 0; n < count; n++, at += width) {
-    let best = -1, bestParent = 0, bestAction = 0;
-    for (let s = 0; s < reports.length; s++) {
-      const keys = reports[s]!.addedKeys, head = 2 * heads[s]!;
-      if (head >= keys.length) continue;
-      const parent = keys.data[head]!, action = keys.data[head + 1]!;
-      if (best < 0 || parent < bestParent || (parent === bestParent && action < bestAction)) {
-        best = s;
-        bestParent = parent;
-        bestAction = action;
-      }
-    }
-    const source = reports[best]!.added.data;
-    for (let w = 0, from = heads[best]! * width; w < width; w++) target[at + w] = source[from + w]!;
-    heads[best]!++;
-    parents.push(bestParent);
-    actions.push(bestAction);
+  // Each report's keys are a run of (parent, action) pairs; its states are W words each, in the same order.
+  const merge = new KeyMerge(2, 0);
+  merge.start(reports.map((r) => ({ data: r.addedKeys.data, from: 0, to: r.addedKeys.length })));
+  for (let n = 0, at = 0; n < count && merge.next(); n++, at += width) {
+    const source = reports[merge.run]!.added.data;
+    for (let w = 0, from = (merge.at / 2) * width; w < width; w++) target[at + w] = source[from + w]!;
+    parents.push(merge.parent);
+    actions.push(merge.action);
   }
   next.append(target, 0, count);
 }

@@ -1,7 +1,8 @@
 /**
- * The parallel driver of the search loop: the same coordinator as `search` (src/search/search.ts), with its
- * phases run by the calling thread (worker 0) and Deno worker threads (workers 1 to N-1) that share
- * the levels, the successor batches and the visited shards through SharedArrayBuffers. Each phase is
+ * The parallel driver of the level loop (src/search/breadth_first.ts): the loop `search` runs in the
+ * calling thread (src/search/search.ts), with its phases run by the calling thread (worker 0) and Deno
+ * worker threads (workers 1 to N-1) that share the levels, the successor batches and the visited
+ * shards through SharedArrayBuffers. Each phase is
  * a barrier: every worker reports before the next phase starts, so the shards are only read while
  * nobody writes them.
  *

@@ -16,12 +16,11 @@ import { type Finding, NO_PARENT } from "../store/keys.ts";
 import type { ActionInstance, ModelInstance } from "../model/model.ts";
 import { isSafety } from "../model/properties.ts";
 import { Stepper } from "../model/step.ts";
+import type { Counts } from "./search_types.ts";
 import type { VisitedReader } from "../store/visited_set.ts";
 
 /** What a resume restored, as counts and the arrays themselves. */
-export interface Restored {
-  readonly distinct: number;
-  readonly depth: number;
+export interface Restored extends Pick<Counts, "distinctStates" | "depth"> {
   readonly currentFirstId: number;
   readonly nextFirstId: number;
   /** States in the current level's rest and in the next level so far. */
@@ -44,19 +43,19 @@ export function checkRestored(instance: ModelInstance, restored: Restored): void
   const corrupt = (what: string) =>
     new InputError(`The checkpoint does not hold together: ${what}; it cannot be resumed.`);
   const r = restored;
-  if (r.parents.length !== r.distinct || r.actionsTaken.length !== r.distinct) {
+  if (r.parents.length !== r.distinctStates || r.actionsTaken.length !== r.distinctStates) {
     throw corrupt(
-      `it counts ${r.distinct} states but holds ${r.parents.length} parents and ${r.actionsTaken.length} actions`,
+      `it counts ${r.distinctStates} states but holds ${r.parents.length} parents and ${r.actionsTaken.length} actions`,
     );
   }
-  if (r.currentFirstId + r.current !== r.nextFirstId || r.nextFirstId + r.next !== r.distinct) {
+  if (r.currentFirstId + r.current !== r.nextFirstId || r.nextFirstId + r.next !== r.distinctStates) {
     throw corrupt(
       `its levels (states ${r.currentFirstId}.. with ${r.current} left, ${r.nextFirstId}.. with ${r.next}) ` +
-        `do not add up to ${r.distinct} states`,
+        `do not add up to ${r.distinctStates} states`,
     );
   }
-  if (r.visited < r.distinct) {
-    throw corrupt(`its visited set holds ${r.visited} states, fewer than ${r.distinct}`);
+  if (r.visited < r.distinctStates) {
+    throw corrupt(`its visited set holds ${r.visited} states, fewer than ${r.distinctStates}`);
   }
   if (r.fired !== instance.actions.length) {
     throw corrupt(`it counts firings of ${r.fired} actions, and the model has ${instance.actions.length}`);
@@ -74,8 +73,8 @@ function pathOf(r: Restored, parent: number, action: number): { init: number; ac
   if (parent === NO_PARENT) return { init: action, actions: [] };
   const actions = [action];
   for (let id = parent, steps = 0;; steps++) {
-    if (id >= r.distinct) return `state #${id} is not one of the ${r.distinct} restored`;
-    if (steps > r.distinct) return `the parent chain loops`;
+    if (id >= r.distinctStates) return `state #${id} is not one of the ${r.distinctStates} restored`;
+    if (steps > r.distinctStates) return `the parent chain loops`;
     const up = r.parents.get(id);
     if (up === NO_PARENT) return { init: r.actionsTaken.get(id), actions: actions.reverse() };
     if (up >= id) return `state #${id} has parent #${up}, which is not an earlier state`;

@@ -14,7 +14,7 @@ import {
 } from "./checkpoint.ts";
 import { InputError } from "../errors.ts";
 import type { Levels } from "./levels.ts";
-import type { LimitHit, Progress, SearchOptions } from "./search_types.ts";
+import type { Counts, LimitHit, Progress, SearchOptions } from "./search_types.ts";
 
 /** The budget must hold this many states at once (a level chunk of each level, the batches, a merge). */
 const MIN_STATES_IN_BUDGET = 256;
@@ -64,6 +64,7 @@ export class RunControl {
   readonly #options: SearchOptions;
   readonly #levels: Levels;
   readonly #identity: CheckpointIdentity;
+  readonly #counts: () => Counts;
   readonly #state: () => SearchState;
   readonly #started = performance.now();
   /** Seconds of the runs this one resumes. */
@@ -71,15 +72,18 @@ export class RunControl {
   #lastProgress = this.#started;
   #lastCheckpoint = this.#started;
 
+  /** `counts` and `state` give the search's counts and its checkpoint state as they stand. */
   constructor(
     options: SearchOptions,
     levels: Levels,
     identity: CheckpointIdentity,
+    counts: () => Counts,
     state: () => SearchState,
   ) {
     this.#options = options;
     this.#levels = levels;
     this.#identity = identity;
+    this.#counts = counts;
     this.#state = state;
     this.maxStates = options.maxStates ?? Infinity;
     this.maxDepth = options.maxDepth ?? Infinity;
@@ -123,7 +127,7 @@ export class RunControl {
    * progress when their time has come. `shardBytes` is the visited set's size. Returns whether the run
    * stops.
    */
-  afterSegment(shardBytes: number, transitions: number): boolean {
+  afterSegment(shardBytes: number): boolean {
     const options = this.#options, levels = this.#levels;
     const memory = residentMemory();
     this.peakMemory = Math.max(this.peakMemory, memory);
@@ -139,19 +143,19 @@ export class RunControl {
     if (options.onProgress && now - this.#lastProgress >= (options.progressIntervalSeconds ?? 2) * 1000) {
       levels.finishMerge();
       this.#lastProgress = now;
-      const seconds = this.seconds, distinct = levels.distinct;
+      const { distinctStates, transitions, depth, seconds } = this.#counts();
       options.onProgress(
         {
-          distinctStates: distinct,
+          distinctStates,
           transitions,
-          depth: levels.depth,
+          depth,
           queue: levels.queue,
           spilledStates: levels.spilledStates,
           seconds,
-          statesPerSecond: distinct / seconds,
+          statesPerSecond: distinctStates / seconds,
           memoryBytes: memory,
           memoryBudget: options.memoryBytes ?? Infinity,
-          collisionProbability: options.exact ? 0 : (distinct * (distinct - 1)) / 2 ** 65,
+          collisionProbability: options.exact ? 0 : (distinctStates * (distinctStates - 1)) / 2 ** 65,
         } satisfies Progress,
       );
     }

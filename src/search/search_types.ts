@@ -8,7 +8,9 @@
 import type { ChunkedArray } from "../store/chunked_array.ts";
 import type { SearchState } from "./checkpoint.ts";
 import type { Finding } from "../store/keys.ts";
-import type { ExpandReport, ExpandTask, InsertReport, InsertTask, RestoreTask } from "./level_worker.ts";
+import type { ExpandReport, ExpandTask } from "./expand_phase.ts";
+import type { InsertReport, InsertTask } from "./insert_phase.ts";
+import type { RestoreTask } from "./level_worker.ts";
 import type { VisitedReader } from "../store/visited_set.ts";
 
 /** What stops a search early. */
@@ -53,20 +55,30 @@ export interface SearchOptions extends SearchLimits {
   readonly onWarning?: (message: string) => void;
 }
 
-/** A snapshot of a running search. */
-export interface Progress {
-  /** States stored so far. */
+/**
+ * How far a search has come. Its progress, its outcome, a checkpoint and the result of a check all
+ * give these counts, under these names.
+ */
+export interface Counts {
+  /** States stored. */
   readonly distinctStates: number;
-  /** Transitions taken so far. */
+  /** Transitions taken (successors generated, duplicates included). */
   readonly transitions: number;
-  /** Depth of the level being expanded. */
+  /**
+   * Depth of the level being expanded; once the search is over, the number of actions on the longest
+   * shortest path from an initial state.
+   */
   readonly depth: number;
+  /** Seconds the search has taken, those of the runs it resumes included. */
+  readonly seconds: number;
+}
+
+/** A snapshot of a running search. */
+export interface Progress extends Counts {
   /** States waiting to be expanded (this level's rest and the next level so far). */
   readonly queue: number;
   /** Of those, how many are spilled to disk. */
   readonly spilledStates: number;
-  /** Seconds since the search began. */
-  readonly seconds: number;
   /** States stored per second. */
   readonly statesPerSecond: number;
   /** Resident memory of the process, in bytes. */
@@ -81,11 +93,7 @@ export interface Progress {
 export type LimitHit = "max-states" | "max-depth" | "time" | "memory" | "interrupted" | undefined;
 
 /** The raw outcome of a search: counts, findings, and what trace rebuilding needs. */
-export interface SearchOutcome {
-  readonly distinctStates: number;
-  readonly transitions: number;
-  readonly depth: number;
-  readonly seconds: number;
+export interface SearchOutcome extends Counts {
   /** Whether every reachable state was explored. */
   readonly complete: boolean;
   readonly limit: LimitHit;
@@ -107,7 +115,7 @@ export interface SearchOutcome {
 }
 
 /**
- * The search's per-state arrays, which `coordinate` fills in as soon as it has them, so that a driver
+ * The search's per-state arrays, which the level loop fills in as soon as it has them, so that a driver
  * can rebuild the run to the state where model code failed (see `withTrace`).
  */
 export interface Trail {

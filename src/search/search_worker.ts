@@ -1,7 +1,8 @@
 /**
  * The worker thread of a parallel search: it imports the model, owns one shard of the visited set,
- * and runs the phases src/search/search.ts hands it (see src/search/level_worker.ts). Model errors go back as
- * messages, to be reported like any other bad input.
+ * and runs the phases the level loop (src/search/breadth_first.ts) hands it, through
+ * src/search/parallel_search.ts (see src/search/level_worker.ts). Model errors go back as messages, to
+ * be reported like any other bad input.
  *
  * @module
  */

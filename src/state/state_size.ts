@@ -15,7 +15,7 @@ import { InputError } from "../errors.ts";
 import { type RecordShape, type Shape, wordsOf } from "./layout.ts";
 import { MIN_BUDGET } from "../store/memory_budget.ts";
 
-/** States a search keeps in memory at once, at least (see MIN_STATES_IN_BUDGET in src/search/search.ts). */
+/** States a search keeps in memory at once, at least (see MIN_STATES_IN_BUDGET in src/search/run_control.ts). */
 const STATES_AT_ONCE = 256;
 
 /**

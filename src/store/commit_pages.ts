@@ -6,11 +6,10 @@
  * cached in the TLB of every core running one of the process's threads, an interrupt to each of them
  * that stops it until it has flushed. Hash tables are read at random before their slots are written
  * (lookups and rehashing probe empty slots), so with two worker threads nearly every page of the
- * visited set cost the other worker such an interrupt each time a table grew. At page_ownership N=10
- * with two workers the kernel counted 10,835 TLB shootdowns (2,196 with one); writing the pages of the
- * tables of recent successors first left 6,531, and those of the visited set too, 32. Only the visited
- * set does it: its cost grows with the run, the other tables' is paid once (src/store/recent_successors.ts).
- * A page written first is mapped once, privately, and costs no one else anything.
+ * visited set cost the other worker such an interrupt each time a table grew. A page written first is
+ * mapped once, privately, and costs no one else anything. Only the visited set does it: its cost grows
+ * with the run, the other tables' is paid once (src/store/recent_successors.ts). The shootdowns counted
+ * are in bench/results/2026-12-02-search-in-pieces.md.
  *
  * @module
  */

@@ -5,9 +5,8 @@
  * States are appended in key order and read back in the same order, one chunk at a time; a chunk is
  * released as soon as its segment is done. Released chunks go back to a pool that the next level
  * draws from, so a search allocates its level memory once and never leaves it to the garbage
- * collector (a buffer shared with worker threads is freed only after every thread has collected it:
- * measured on page_ownership N=11 with 2 workers, per-segment copies left behind more memory than the
- * visited set itself). A chunk that spills is compressed with fflate (zlib, level 1: on packed states of
+ * collector: a buffer shared with worker threads is freed only after every thread has collected it,
+ * and per-segment copies had left behind more memory than the visited set itself. A chunk that spills is compressed with fflate (zlib, level 1: on packed states of
  * low entropy it keeps most of the gain at a fraction of the cost of higher levels) into a file in the
  * spill directory, and decompressed into a pooled chunk when its turn comes.
  *

@@ -3,11 +3,10 @@
  * smallest parent that produced it in the segment being expanded: a small filter in front of the
  * visited set and the outboxes.
  *
- * Most successors are duplicates: in page_ownership N=11 one worker generates 139 M successors, and
- * the table leaves 36.2 M of them to look up in the worker's shard or send to their own (a table of
- * 12 MiB with linear probing that stopped recording when half full left 47.3 M; at N=10, 5.3 M
- * against 8.6 M). A successor whose fingerprint is in the table with a parent no later than its own is
- * dropped before it costs a probe of the visited set or a place in an outbox. The drop is exact:
+ * Most successors are duplicates, and most duplicates come from neighbouring states, so a table of
+ * the last million fingerprints drops most of them before they cost a probe of the visited set or a
+ * place in an outbox. A successor whose fingerprint is in the table with a parent no later than its
+ * own is dropped. The drop is exact:
  * - an entry of the segment being expanded names the parent of a successor that was found visited or
  *   sent to its shard, with a key (parent id, action) no larger than the dropped one's: the first
  *   occurrence of a state in key order is never the one dropped, so ids, parents and counterexamples
@@ -27,16 +26,15 @@
  * An entry is the fingerprint's high word, and a word holding the low word's bits above the line
  * index and the 17-bit tag (parity, offset); an entry whose two words are both 0 reads as a free
  * one, and is merely lost. 2^17 lines are 8 MiB per worker; the cache always records, so it holds
- * about the last million fingerprints. Its pages are not written ahead (src/store/commit_pages.ts): the
- * first lookup in a page reads it and a record then writes it, which costs the other workers' cores
- * one interrupt per page once per run (about 4,300 at page_ownership N=10 with two workers), where
- * writing the pages ahead would cost every run, however small, 8 MiB of memory per worker. Twice the
- * lines (16 MiB, with segments of 2^17 states) left 27.2 M successors at N=11 but took no less time.
+ * about the last million fingerprints. Its pages are not written ahead (src/store/commit_pages.ts):
+ * the interrupts that costs the other cores are paid once per run, where writing the pages ahead
+ * would cost every run, however small, 8 MiB per worker.
  *
- * The table is private to its worker. Shared by the workers, it would drop the duplicates between
- * their regions too (11% fewer successors sent at page_ownership N=11), but the lookups in it took
- * 20% longer: each record a compare-and-exchange, which V8 does not inline, and cache lines bouncing
- * between the cores.
+ * The table is private to its worker. Shared, it would also drop the duplicates between the workers'
+ * regions, but every record would be a compare-and-exchange, which V8 does not inline, on cache lines
+ * passed between the cores: the lookups took longer than the duplicates they saved.
+ *
+ * The measurements behind these choices are in bench/results/2026-12-02-search-in-pieces.md.
  *
  * @module
  */

@@ -7,7 +7,7 @@
  * fingerprint to place it.
  *
  * In a parallel search each worker owns one set (a shard) and only it inserts, between barriers;
- * the other workers read it through `snapshot()` and `openReader`, which see the shared buffers as
+ * the other workers read it through `snapshot()` and `snapshotReader`, which see the shared buffers as
  * they were at the last barrier.
  *
  * @module
@@ -41,7 +41,7 @@ export interface VisitedSet extends VisitedReader {
   snapshot(): VisitedSnapshot;
 }
 
-/** What `openReader` needs: the shared buffers of a set. */
+/** What `snapshotReader` needs: the shared buffers of a set. */
 export type VisitedSnapshot =
   | { readonly kind: "fingerprint"; readonly tables: readonly Uint32Array[] }
   | {

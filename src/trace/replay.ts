@@ -1,31 +1,30 @@
 /**
  * Checking that a sequence of states is a run of a model: the first state is an initial state and
  * each next state is the result of some enabled action (the recorded one, when the trace names it).
- * Along the run, every property is evaluated: the first state (or step) that violates each safety
- * property, and the first state that satisfies each witness. Used by `replay` to read back traces
- * written by hvcheck or by other ITF tools.
+ * A lasso's loop must close: its last state leads back to the state its loop names. Along the run,
+ * every property is evaluated: the first state (or step) that violates each safety property, and the
+ * first state that satisfies each witness. Used by `replay` to read back traces written by hvcheck or
+ * by other ITF tools.
+ *
+ * Guards, effects and properties are evaluated by the Stepper (src/model/step.ts), as trace rebuilding
+ * evaluates them; replay names the places where model code fails by the trace's states.
  *
  * @module
  */
 
 import type { Value } from "../state/domain.ts";
-import type { ModelInstance } from "../model/model.ts";
-import {
-  type ActionLabel,
-  AssertionSignal,
-  formatAction,
-  type PropertyKind,
-  statusOf,
-} from "../model/properties.ts";
-import { modelFailure } from "../model/model_failure.ts";
-import { assignValue, createReadonlyView, createView, toValue } from "../state/state_view.ts";
+import type { ActionInstance, ModelInstance } from "../model/model.ts";
+import { type ActionLabel, formatAction, type PropertyKind, statusOf } from "../model/properties.ts";
+import { equalWords, Stepper } from "../model/step.ts";
+import { assignValue, createView, toValue } from "../state/state_view.ts";
 import { sameLabel } from "./trace_itf.ts";
 
 /**
  * One property evaluated along a trace. `at` is the first state (0-based, `state #at`) that violates an
- * invariant or deadlocks, the first step (step k leads from state #k-1 to state #k) that violates a
- * transition property, the first state that satisfies a witness, or, for an assertion, the step of the
- * trace's failing action (one past its last state), whose effect failed it.
+ * invariant or deadlocks, the first step (step k leads from state #k-1 to state #k; the closing step
+ * of a lasso of n states is step n, from its last state back to the state its loop names) that
+ * violates a transition property, the first state that satisfies a witness, or, for an assertion, the
+ * step of the trace's failing action (one past its last state), whose effect failed it.
  */
 export interface PropertyAlongTrace {
   readonly name: string;
@@ -42,8 +41,19 @@ export interface FailingOutcome {
 }
 
 /**
+ * A lasso's loop as a trace file records it (ITF `loop` and `#meta.loopAction`): the last state's
+ * successor is state #`loop`, reached by `loopAction` when the file names it. Without `loop` the
+ * trace is a finite run.
+ */
+export interface Lasso {
+  readonly loop?: number;
+  readonly loopAction?: ActionLabel;
+}
+
+/**
  * The verdict of a replay, with the properties evaluated along the states that are a run (the whole
- * trace, or the prefix before the first step the model cannot take).
+ * trace, or the prefix before the first step the model cannot take). A lasso's result names its loop
+ * and the action that closes it (none when the run ends stuttering in its last state).
  */
 export type ReplayResult =
   | {
@@ -52,6 +62,8 @@ export type ReplayResult =
     readonly actions: readonly ActionLabel[];
     readonly properties: readonly PropertyAlongTrace[];
     readonly failing?: FailingOutcome;
+    readonly loop?: number;
+    readonly loopAction?: ActionLabel;
   }
   | {
     readonly ok: false;
@@ -60,255 +72,296 @@ export type ReplayResult =
     readonly properties: readonly PropertyAlongTrace[];
   };
 
-function equalWords(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** A trace as a file records it (what parseItf reads): its states, actions, failing action and loop. */
+export interface RecordedTrace extends Lasso {
+  readonly states: readonly Record<string, Value>[];
+  /** `actions[i]` led to `states[i + 1]`, where recorded. */
+  readonly actions?: readonly (ActionLabel | undefined)[];
+  readonly failing?: ActionLabel;
+}
+
+/** Checks a trace as a file records it against the model: `replayStates` of its parts. */
+export function replayTrace(instance: ModelInstance, trace: RecordedTrace): ReplayResult {
+  return replayStates(instance, trace.states, trace.actions, trace.failing, trace);
 }
 
 /**
  * Checks `states` (plain values already checked against the domains) against the model. `failing` is
  * the action the trace says failed in its last state (an assertion or a model error in its effect): it
- * must be enabled there, and what its effect does is part of the result.
+ * must be enabled there, and what its effect does is part of the result. `lasso` is the loop the trace
+ * says it ends in, if any.
  */
 export function replayStates(
   instance: ModelInstance,
   states: readonly Record<string, Value>[],
   recorded: readonly (ActionLabel | undefined)[] = [],
   failing?: ActionLabel,
+  lasso: Lasso = {},
 ): ReplayResult {
-  const width = instance.words;
-  const packed = states.map((state) => {
-    const words = new Uint32Array(width);
-    assignValue(createView(words, instance.shape), state);
-    return words;
-  });
-  const scratch = new Uint32Array(width);
-  const view = createView(scratch, instance.shape);
-  /** Names the variables in which the scratch state differs from `target`. */
-  const differing = (target: Uint32Array): string => {
-    const got = toValue(view) as Record<string, Value>;
-    const want = toValue(createView(target, instance.shape)) as Record<string, Value>;
-    return Object.keys(got).filter((name) => JSON.stringify(got[name]) !== JSON.stringify(want[name])).join(
-      ", ",
-    );
-  };
+  return new Replay(instance, states).run(recorded, failing, lasso);
+}
 
-  const along = propertyTracker(instance);
+/** One replay of a trace's states. */
+class Replay {
+  readonly #instance: ModelInstance;
+  readonly #stepper: Stepper;
+  readonly #packed: Uint32Array[];
+  readonly #along: PropertyTracker;
 
-  const initMatches = instance.inits.some((init, k) => {
-    scratch.fill(0);
-    try {
-      init(view, instance.params);
-    } catch (error) {
-      throw modelFailure(instance, `init #${k}`, 0, error);
+  constructor(instance: ModelInstance, states: readonly Record<string, Value>[]) {
+    this.#instance = instance;
+    this.#stepper = new Stepper(instance);
+    this.#packed = states.map((state) => {
+      const words = new Uint32Array(instance.words);
+      assignValue(createView(words, instance.shape), state);
+      return words;
+    });
+    this.#along = new PropertyTracker(instance, this.#stepper);
+  }
+
+  run(
+    recorded: readonly (ActionLabel | undefined)[],
+    failing: ActionLabel | undefined,
+    lasso: Lasso,
+  ): ReplayResult {
+    const instance = this.#instance, stepper = this.#stepper, packed = this.#packed, along = this.#along;
+    const initMatches = instance.inits.some((_, k) => {
+      stepper.init(k, `init #${k}`);
+      return equalWords(stepper.next, packed[0]!);
+    });
+    if (!initMatches) {
+      return {
+        ok: false,
+        step: 0,
+        reason: `State #0 is not an initial state of model ${instance.name} (it differs in ${
+          this.#differing(stepper.next, packed[0]!)
+        }).`,
+        properties: [],
+      };
     }
-    return equalWords(scratch, packed[0]!);
-  });
-  if (!initMatches) {
+    along.state(0, packed[0]!);
+    const taken: ActionLabel[] = [];
+    for (let step = 1; step < packed.length; step++) {
+      const found = this.#step(step - 1, packed[step]!, recorded[step - 1], `state #${step}`);
+      if (typeof found === "string") return this.#notRun(step, found);
+      taken.push(found.label);
+      along.step(step, packed[step - 1]!, found, packed[step]!);
+      along.state(step, packed[step]!);
+    }
+    const steps = packed.length - 1;
+    let loop: { loop: number; loopAction?: ActionLabel } | undefined;
+    if (lasso.loop !== undefined) {
+      const closed = this.#closeLoop(lasso.loop, lasso.loopAction);
+      if (typeof closed === "string") return this.#notRun(steps + 1, closed);
+      loop = { loop: lasso.loop, ...(closed ? { loopAction: closed.label } : {}) };
+    }
+    const ran = { ok: true, steps, actions: taken, ...loop } as const;
+    if (failing === undefined) return { ...ran, properties: along.results() };
+    // The failing action made no state: it is run from the last state, as the search ran it.
+    const act = instance.actions.find((a) => sameLabel(a.label, failing));
+    const last = packed[steps]!;
+    const enabled = act !== undefined && stepper.enabled(last, act, steps, `action ${act.text}`);
+    if (!act || !enabled) {
+      return this.#notRun(
+        steps + 1,
+        `the failing action ${formatAction(failing)} that the trace records ${
+          act ? `is not enabled in state #${steps}` : `is not an action of model ${instance.name}`
+        }`,
+      );
+    }
+    const asserted = stepper.apply(last, act, steps).asserted?.name;
+    if (asserted !== undefined) along.asserted(asserted, steps + 1);
     return {
-      ok: false,
-      step: 0,
-      reason: `State #0 is not an initial state of model ${instance.name} (it differs in ${
-        differing(packed[0]!)
-      }).`,
-      properties: [],
+      ...ran,
+      properties: along.results(),
+      failing: { action: failing, ...(asserted !== undefined ? { asserted } : {}) },
     };
   }
-  along.state(0, packed[0]!);
 
-  const before = new Uint32Array(width);
-  const beforeView = createReadonlyView(before, instance.shape);
-  const taken: ActionLabel[] = [];
-  for (let step = 1; step < packed.length; step++) {
-    before.set(packed[step - 1]!);
-    const wanted = recorded[step - 1];
-    let match: ActionLabel | undefined;
+  /**
+   * The action that leads from state #`from` to `target` (`to` names it in messages): the recorded one
+   * when `wanted` is given, else the first in firing order; or why there is none.
+   */
+  #step(
+    from: number,
+    target: Uint32Array,
+    wanted: ActionLabel | undefined,
+    to: string,
+  ): ActionInstance | string {
+    const instance = this.#instance, stepper = this.#stepper, before = this.#packed[from]!;
     let wantedReason = "";
     for (const act of instance.actions) {
       if (wanted && !sameLabel(act.label, wanted)) continue;
-      let enabled: boolean;
-      let asserted: AssertionSignal | undefined;
-      try {
-        enabled = act.guard === undefined || act.guard(beforeView, act.label.params);
-        if (enabled) {
-          scratch.set(before);
-          act.effect(view, act.label.params);
-        }
-      } catch (error) {
-        // An effect that fails an assertion makes no state, so it is no step to the next one.
-        if (!(error instanceof AssertionSignal)) {
-          throw modelFailure(instance, `action ${act.text}`, step - 1, error);
-        }
-        enabled = true;
-        asserted = error;
-      }
-      if (!enabled) {
-        if (wanted) wantedReason = `action ${formatAction(wanted)} is not enabled in state #${step - 1}`;
+      // A throwing guard is named by its action, as a throwing effect is.
+      if (!stepper.enabled(before, act, from, `action ${act.text}`)) {
+        if (wanted) wantedReason = `action ${formatAction(wanted)} is not enabled in state #${from}`;
         continue;
       }
+      // An effect that fails an assertion makes no state, so it is no step to the next one.
+      const { asserted } = stepper.apply(before, act, from);
       if (asserted) {
         if (wanted) {
-          wantedReason = `action ${formatAction(wanted)} fails assertion ${asserted.name} in state #${
-            step - 1
-          } and makes no state`;
+          wantedReason =
+            `action ${formatAction(wanted)} fails assertion ${asserted.name} in state #${from} ` +
+            `and makes no state`;
         }
         continue;
       }
-      if (equalWords(scratch, packed[step]!)) {
-        match = act.label;
-        break;
-      }
+      if (equalWords(stepper.next, target)) return act;
       if (wanted) {
         wantedReason = `action ${formatAction(wanted)} leads to a different state (it differs in ${
-          differing(packed[step]!)
+          this.#differing(stepper.next, target)
         })`;
       }
     }
-    if (!match) {
-      const blocked = blockedActions(instance, before, packed[step]!);
-      const wantedBlocked = wanted !== undefined && blocked.some((label) => sameLabel(label, wanted));
-      const others = blocked.filter((label) => !wanted || !sameLabel(label, wanted));
-      const reason = wantedBlocked
-        ? `action ${formatAction(wanted)} would lead to state #${step} but its guard is false in state #${
-          step - 1
-        }`
-        : wanted
-        ? (wantedReason || `model ${instance.name} has no action ${formatAction(wanted)}`)
-        : `no action of model ${instance.name} leads from state #${step - 1} to state #${step}`;
-      const hint = others.length === 0
-        ? ""
-        : `; ${others.map(formatAction).join(", ")} would lead there but ${
-          others.length === 1 ? "its guard is" : "their guards are"
-        } false in state #${step - 1}`;
-      return { ok: false, step, reason: `Step ${step}: ${reason}${hint}.`, properties: along.results() };
-    }
-    taken.push(match);
-    along.step(step, packed[step - 1]!, match, packed[step]!);
-    along.state(step, packed[step]!);
+    const blocked = this.#blockedActions(before, target);
+    const wantedBlocked = wanted !== undefined && blocked.some((label) => sameLabel(label, wanted));
+    const others = blocked.filter((label) => !wanted || !sameLabel(label, wanted));
+    const reason = wantedBlocked
+      ? `action ${formatAction(wanted)} would lead to ${to} but its guard is false in state #${from}`
+      : wanted
+      ? (wantedReason || `model ${instance.name} has no action ${formatAction(wanted)}`)
+      : `no action of model ${instance.name} leads from state #${from} to ${to}`;
+    return `${reason}${this.#blockedHint(others, from)}`;
   }
-  const steps = packed.length - 1;
-  if (failing === undefined) return { ok: true, steps, actions: taken, properties: along.results() };
-  // The failing action made no state: it is run from the last state, as the search ran it.
-  const act = instance.actions.find((a) => sameLabel(a.label, failing));
-  const last = packed[steps]!;
-  before.set(last);
-  let enabled: boolean;
-  let asserted: string | undefined;
-  try {
-    enabled = act !== undefined && (act.guard === undefined || act.guard(beforeView, act.label.params));
-    if (act && enabled) {
-      scratch.set(last);
-      act.effect(view, act.label.params);
-    }
-  } catch (error) {
-    if (!(error instanceof AssertionSignal)) {
-      throw modelFailure(instance, `action ${act!.text}`, steps, error);
-    }
-    enabled = true;
-    asserted = error.name;
-  }
-  if (!act || !enabled) {
-    return {
-      ok: false,
-      step: steps + 1,
-      reason: `Step ${steps + 1}: the failing action ${formatAction(failing)} that the trace records ${
-        act ? `is not enabled in state #${steps}` : `is not an action of model ${instance.name}`
-      }.`,
-      properties: along.results(),
-    };
-  }
-  if (asserted !== undefined) along.asserted(asserted, steps + 1);
-  return {
-    ok: true,
-    steps,
-    actions: taken,
-    properties: along.results(),
-    failing: { action: failing, ...(asserted !== undefined ? { asserted } : {}) },
-  };
-}
 
-/** The actions whose guard is false in `before` but whose effect leads to `target`. */
-function blockedActions(instance: ModelInstance, before: Uint32Array, target: Uint32Array): ActionLabel[] {
-  const scratch = new Uint32Array(instance.words);
-  const view = createView(scratch, instance.shape);
-  const beforeView = createView(before, instance.shape);
-  const found: ActionLabel[] = [];
-  for (const act of instance.actions) {
-    try {
-      if (act.guard === undefined || act.guard(beforeView, act.label.params)) continue;
-      scratch.set(before);
-      act.effect(view, act.label.params);
-    } catch {
-      continue; // an effect may rely on its guard: one that throws where the guard is false reaches nothing
+  /**
+   * Checks that a lasso's loop closes: the last state's successor is state #`loop`, by the recorded
+   * `loopAction` when there is one (it must be enabled and lead exactly there), else by any enabled
+   * action, or the loop names the last state itself and the run ends stuttering there, where no action
+   * but background ones is enabled or the state is terminal. Returns the closing action (undefined for
+   * the stuttering end), or why the loop does not close.
+   */
+  #closeLoop(loop: number, loopAction: ActionLabel | undefined): ActionInstance | undefined | string {
+    const instance = this.#instance, stepper = this.#stepper, packed = this.#packed;
+    const last = packed.length - 1, state = packed[last]!, target = packed[loop]!;
+    const back = `state #${loop}, where the trace's loop returns`;
+    if (loopAction !== undefined) {
+      const act = instance.actions.find((a) => sameLabel(a.label, loopAction));
+      const named = `the loop action ${formatAction(loopAction)} that the trace records`;
+      if (act === undefined) return `${named} is not an action of model ${instance.name}`;
+      if (!stepper.enabled(state, act, last, `action ${act.text}`)) {
+        return `${named} is not enabled in state #${last}`;
+      }
+      const { asserted } = stepper.apply(state, act, last);
+      if (asserted) return `${named} fails assertion ${asserted.name} in state #${last} and makes no state`;
+      if (!equalWords(stepper.next, target)) {
+        return `${named} leads from state #${last} to a state other than ${back} (it differs in ${
+          this.#differing(stepper.next, target)
+        })`;
+      }
+      this.#along.step(last + 1, state, act, target);
+      return act;
     }
-    if (equalWords(scratch, target)) found.push(act.label);
+    const found = this.#step(last, target, undefined, back);
+    if (typeof found !== "string") {
+      this.#along.step(last + 1, state, found, target);
+      return found;
+    }
+    if (loop !== last) return found;
+    const moving = instance.actions.filter((act) =>
+      !act.background && stepper.enabled(state, act, last, `action ${act.text}`)
+    );
+    if (
+      moving.length === 0 || stepper.terminal(state, last, `terminal predicate (state #${last} of the trace)`)
+    ) {
+      return undefined;
+    }
+    const shown = moving.slice(0, 6).map((act) => formatAction(act.label)).join(", ");
+    return `${found}, and state #${last} is no stuttering end: ${
+      moving.length === 1 ? "action" : "actions"
+    } ${shown}${moving.length > 6 ? ", ..." : ""} ${moving.length === 1 ? "is" : "are"} enabled there and ` +
+      `it is not terminal`;
   }
-  return found;
+
+  /** A replay that stops at step `step`, which the model cannot take. */
+  #notRun(step: number, reason: string): ReplayResult {
+    return { ok: false, step, reason: `Step ${step}: ${reason}.`, properties: this.#along.results() };
+  }
+
+  /** The actions whose guard is false in `before` but whose effect leads to `target`. */
+  #blockedActions(before: Uint32Array, target: Uint32Array): ActionLabel[] {
+    const stepper = this.#stepper;
+    const found: ActionLabel[] = [];
+    for (const act of this.#instance.actions) {
+      try {
+        if (stepper.enabled(before, act, 0)) continue;
+        if (stepper.apply(before, act, 0).asserted) continue;
+      } catch {
+        continue; // an effect may rely on its guard: one that throws where the guard is false reaches nothing
+      }
+      if (equalWords(stepper.next, target)) found.push(act.label);
+    }
+    return found;
+  }
+
+  /** `; X would lead there but its guard is false in state #from`, for the actions `others`. */
+  #blockedHint(others: readonly ActionLabel[], from: number): string {
+    return others.length === 0
+      ? ""
+      : `; ${others.map(formatAction).join(", ")} would lead there but ${
+        others.length === 1 ? "its guard is" : "their guards are"
+      } false in state #${from}`;
+  }
+
+  /** Names the variables in which `got` differs from `want`. */
+  #differing(got: Uint32Array, want: Uint32Array): string {
+    const shape = this.#instance.shape;
+    const a = toValue(createView(got.slice(), shape)) as Record<string, Value>;
+    const b = toValue(createView(want.slice(), shape)) as Record<string, Value>;
+    return Object.keys(a).filter((name) => JSON.stringify(a[name]) !== JSON.stringify(b[name])).join(", ");
+  }
 }
 
 /** Evaluates every property (and deadlock) on the states and steps of a run as they are confirmed. */
-function propertyTracker(instance: ModelInstance) {
-  const first = new Map<string, number>();
-  const checksDeadlock = instance.properties.some((p) => p.kind === "deadlock");
-  const words = new Uint32Array(instance.words);
-  const view = createReadonlyView(words, instance.shape);
-  const afterWords = new Uint32Array(instance.words);
-  const afterView = createReadonlyView(afterWords, instance.shape);
-  const evaluate = (name: string, where: string, depth: number, test: () => unknown): boolean => {
-    try {
-      return Boolean(test());
-    } catch (error) {
-      throw modelFailure(instance, `property ${name} (${where} of the trace)`, depth, error);
+class PropertyTracker {
+  readonly #instance: ModelInstance;
+  readonly #stepper: Stepper;
+  /** Per property name, the first state or step where it was found. */
+  readonly #first = new Map<string, number>();
+  readonly #checksDeadlock: boolean;
+
+  constructor(instance: ModelInstance, stepper: Stepper) {
+    this.#instance = instance;
+    this.#stepper = stepper;
+    this.#checksDeadlock = instance.properties.some((p) => p.kind === "deadlock");
+  }
+
+  /** State #`index` of the run is `state`. */
+  state(index: number, state: Uint32Array): void {
+    const first = this.#first, where = (name: string) => `property ${name} (state #${index} of the trace)`;
+    for (const p of this.#instance.properties) {
+      if (p.kind !== "always" && p.kind !== "sometimes" || first.has(p.name)) continue;
+      const holds = this.#stepper.holds(p, state, index, where(p.name));
+      if (p.kind === "always" ? !holds : holds) first.set(p.name, index);
     }
-  };
-  return {
-    state(index: number, state: Uint32Array): void {
-      words.set(state);
-      for (const p of instance.properties) {
-        if (p.kind !== "always" && p.kind !== "sometimes" || first.has(p.name)) continue;
-        const holds = evaluate(p.name, `state #${index}`, index, () => p.predicate(view as never));
-        if (p.kind === "always" ? !holds : holds) first.set(p.name, index);
+    if (this.#checksDeadlock && !first.has("deadlock")) {
+      if (this.#stepper.deadlocked(state, index, where("deadlock"))) first.set("deadlock", index);
+    }
+  }
+
+  /** Step `index` of the run leads from `before` by `act` to `after`. */
+  step(index: number, before: Uint32Array, act: ActionInstance, after: Uint32Array): void {
+    for (const p of this.#instance.properties) {
+      if (p.kind !== "transition" || this.#first.has(p.name)) continue;
+      const where = `property ${p.name} (step ${index} of the trace)`;
+      if (!this.#stepper.transitionHolds(p, before, act, after, index - 1, where)) {
+        this.#first.set(p.name, index);
       }
-      if (checksDeadlock && !first.has("deadlock")) {
-        const stuck = evaluate(
-          "deadlock",
-          `state #${index}`,
-          index,
-          () =>
-            (instance.withinBoundary === undefined || instance.withinBoundary(view)) &&
-            !instance.actions.some((a) =>
-              !a.background && (a.guard === undefined || a.guard(view, a.label.params))
-            ) &&
-            !(instance.terminal?.(view) ?? false),
-        );
-        if (stuck) first.set("deadlock", index);
-      }
-    },
-    step(index: number, before: Uint32Array, action: ActionLabel, after: Uint32Array): void {
-      words.set(before);
-      afterWords.set(after);
-      for (const p of instance.properties) {
-        if (p.kind !== "transition" || first.has(p.name)) continue;
-        const holds = evaluate(
-          p.name,
-          `step ${index}`,
-          index - 1,
-          () => p.predicate(view as never, action, afterView as never),
-        );
-        if (!holds) first.set(p.name, index);
-      }
-    },
-    /** Assertion `name` failed in the effect of step `index` (the failing action, which made no state). */
-    asserted(name: string, index: number): void {
-      if (!first.has(name)) first.set(name, index);
-    },
-    results(): PropertyAlongTrace[] {
-      return instance.properties.map(({ name, kind }) => {
-        const at = first.get(name);
-        // A trace is a whole run, so nothing is left undecided along it.
-        const status = statusOf(kind, at !== undefined, true) as PropertyAlongTrace["status"];
-        return at === undefined ? { name, kind, status } : { name, kind, status, at };
-      });
-    },
-  };
+    }
+  }
+
+  /** Assertion `name` failed in the effect of step `index` (the failing action, which made no state). */
+  asserted(name: string, index: number): void {
+    if (!this.#first.has(name)) this.#first.set(name, index);
+  }
+
+  results(): PropertyAlongTrace[] {
+    return this.#instance.properties.map(({ name, kind }) => {
+      const at = this.#first.get(name);
+      // A trace is a whole run, so nothing is left undecided along it.
+      const status = statusOf(kind, at !== undefined, true) as PropertyAlongTrace["status"];
+      return at === undefined ? { name, kind, status } : { name, kind, status, at };
+    });
+  }
 }

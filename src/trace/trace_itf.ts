@@ -6,7 +6,9 @@
  * `{"#bigint": "42"}`, arrays as lists, records as objects. The action that led to a state is kept in
  * that state's `#meta.action` (`{ "name": "share", "params": { "page": {"#bigint": "2"} } }`), where ITF
  * readers that do not know it ignore it. A run that ends in an action that failed (an assertion in its
- * effect, a model error) keeps that action in the top-level `#meta.failing`: it made no state.
+ * effect, a model error) keeps that action in the top-level `#meta.failing`: it made no state. A lasso
+ * has ITF's `loop`, the index of the state its last state's successor is, and the action that leads
+ * there in `#meta.loopAction`.
  *
  * Reading checks every value against the model's domains and names the state and variable of the
  * first bad one, so a corrupt or truncated file is an InputError, never a wrong replay.
@@ -114,6 +116,8 @@ export interface ParsedItf {
   readonly meta: Record<string, unknown>;
   /** A lasso's loop index (ITF's `loop`): the last state leads back to `states[loop]`. */
   readonly loop?: number;
+  /** The action that leads there (`#meta.loopAction`), when the file records it. */
+  readonly loopAction?: ActionLabel;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -231,12 +235,19 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
   }
   const top = isObject(doc["#meta"]) ? doc["#meta"] : {};
   const failing = top.failing === undefined ? undefined : parseFailing(top.failing, instance, source);
+  const loopAction = parseAction(top.loopAction, instance, `${source}: #meta.loopAction`);
+  if (loopAction !== undefined && loop === undefined) {
+    throw new InputError(
+      `${source}: #meta.loopAction names the action that closes a loop, but it has no "loop".`,
+    );
+  }
   return {
     states: parsed,
     actions,
     ...(failing ? { failing } : {}),
     meta: top,
     ...(loop === undefined ? {} : { loop: loop as number }),
+    ...(loopAction === undefined ? {} : { loopAction }),
   };
 }
 
