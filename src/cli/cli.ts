@@ -140,7 +140,7 @@ export function permissionProblem(error: unknown, args: readonly string[]): stri
       } ${path}: Deno's permissions for it do not ` +
         `cover that (deno task check reads only . and writes only under out/). Choose a folder under out/, ` +
         `or add ${flag} to deno's flags, as in: npx -y deno@2.9.6 run --allow-read=${read} ` +
-        `--allow-write=${write} mod.ts ${args.map(shellQuote).join(" ")}`;
+        `--allow-write=${write} main.ts ${args.map(shellQuote).join(" ")}`;
     }
     if (e instanceof Deno.errors.PermissionDenied) {
       return `The operating system denied access: ${message}. Choose another folder (--out DIR) or change ` +

@@ -190,7 +190,7 @@ export function commandNamed(name: string): CommandSpec | undefined {
 }
 
 /** How a machine set up by README (Node and npm, no deno on PATH) runs hvcheck. */
-export const launcher = "npx -y deno@2.9.6 run --allow-read=. --allow-write=out mod.ts";
+export const launcher = "npx -y deno@2.9.6 run --allow-read=. --allow-write=out main.ts";
 
 function synopsisOf(command: CommandSpec): string {
   return [command.name, command.args].filter(Boolean).join(" ");
@@ -226,7 +226,7 @@ export function usage(): string {
     "hvcheck: an explicit-state model checker for hypervisor registrations",
     "",
     `Usage: ${launcher} <command> [options]`,
-    "       (deno run ... mod.ts <command> where deno is on PATH; widen --allow-write for an --out elsewhere)",
+    "       (deno run ... main.ts <command> where deno is on PATH; widen --allow-write for an --out elsewhere)",
     "",
     "Commands:",
     ...commands.flatMap((c) => [`  ${synopsisOf(c).padEnd(26)} ${c.summary}`]),

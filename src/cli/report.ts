@@ -141,7 +141,7 @@ export interface RunPermissions {
  * import { reproduceLine } from "./report.ts";
  * const line = reproduceLine(["explore", "page_ownership", "--set", "pages=2"], { read: [], write: ["out"] });
  * console.assert(line === "npx -y deno@2.9.6 run --allow-read=. --allow-write=out " +
- *   "--allow-sys=systemMemoryInfo mod.ts explore page_ownership --set pages=2");
+ *   "--allow-sys=systemMemoryInfo main.ts explore page_ownership --set pages=2");
  * ```
  */
 export function reproduceLine(args: readonly string[], permissions: RunPermissions): string {
@@ -154,7 +154,7 @@ export function reproduceLine(args: readonly string[], permissions: RunPermissio
       `--allow-read=${read.join(",")}`,
       ...(write.length ? [`--allow-write=${write.join(",")}`] : []),
       "--allow-sys=systemMemoryInfo",
-      "mod.ts",
+      "main.ts",
       ...args,
     ].map(shellQuote),
   ].join(" ");

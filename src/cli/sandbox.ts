@@ -132,9 +132,9 @@ export function isModelFile(name: string): boolean {
   return /\.(ts|js|mjs|mts)$/.test(name);
 }
 
-/** hvcheck's own folder (the one with mod.ts), when it is on the local file system. */
+/** hvcheck's own folder (the one with main.ts), when it is on the local file system. */
 function hvcheckRoot(): string | undefined {
-  const url = new URL("../", import.meta.url);
+  const url = new URL("../../", import.meta.url);
   return url.protocol === "file:" ? decodeURIComponent(url.pathname).replace(/\/$/, "") : undefined;
 }
 
@@ -280,7 +280,7 @@ export async function runModelCommand(
       "--no-prompt",
       `--allow-read=${grants.read.join(",")}`,
       `--allow-write=${grants.write.join(",")}`,
-      `${hvcheckRoot()}/mod.ts`,
+      `${hvcheckRoot()}/main.ts`,
     ];
     const setInterrupt = (handler: () => void) => onInterrupt = handler;
     return await runChild([...deno, ...childArgs], {
