@@ -80,7 +80,12 @@ async function dispatch(args: readonly string[], library: Library, io: Io): Prom
 }
 
 /** Parses `args` for `spec` and runs it here, printing to `io`. */
-async function runCommand(spec: CommandSpec, args: readonly string[], library: Library, io: Io) {
+async function runCommand(
+  spec: CommandSpec,
+  args: readonly string[],
+  library: Library,
+  io: Io,
+): Promise<number> {
   const parsed = parseCommandArgs(spec, args);
   const context: CommandContext = {
     library,

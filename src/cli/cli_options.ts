@@ -30,11 +30,14 @@ export const commonOptions = {
 /** The options every command accepts. */
 export type CommonOptions = typeof commonOptions;
 
+/** The default output folder, relative to the working folder. */
+export const DEFAULT_OUT = "out";
+
 const out = {
   type: "string",
   value: "DIR",
   help: "output folder: counterexamples go to DIR/traces/<name>/",
-  default: { value: "out" },
+  default: { value: DEFAULT_OUT },
   output: true,
 } as const satisfies OptionSpec;
 

@@ -18,7 +18,7 @@
  */
 
 import type { Io } from "./io.ts";
-import { commandNamed, commands, commonOptions } from "./cli_options.ts";
+import { commandNamed, commands, commonOptions, DEFAULT_OUT } from "./cli_options.ts";
 import { EXIT } from "./command.ts";
 import { InputError } from "../errors.ts";
 import { enableHeartbeat, exitCodeReady, SIGNAL, started } from "../search/heartbeat.ts";
@@ -58,12 +58,6 @@ const VALUE_OPTIONS = new Set(
 function outputOptions(command: string): string[] {
   const options = commandNamed(command)?.options ?? {};
   return Object.entries(options).filter(([, spec]) => spec.output).map(([name]) => name);
-}
-
-/** The default output folder, relative to the working directory (the table's default of --out). */
-function defaultOut(command: string): string {
-  const given = commandNamed(command)?.options.out?.default;
-  return given && "value" in given && typeof given.value === "string" ? given.value : "out";
 }
 
 /** Takes this module's options off `args`; returns them and the rest, in order. */
@@ -149,7 +143,7 @@ export function grantsFor(
     // a missing file is reported by the child, with the usual message
   }
   const write = [
-    defaultOut(command),
+    DEFAULT_OUT,
     ...outputOptions(command).flatMap((name) => optionValues(rest, name)),
     ...options.allowWrite,
   ];
