@@ -102,7 +102,7 @@ class Skip extends Error {}
 // Helpers for writing cases.
 
 const modUrl = new URL("mod.ts", `file://${repositoryRoot}`).href;
-const fixtures = new URL("testdata/bad/", import.meta.url);
+const fixtures = new URL("../testdata/bad/", import.meta.url);
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
