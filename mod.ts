@@ -6,6 +6,8 @@
  * named actions (guard + effect) and named properties. `check` explores it breadth-first over 64-bit
  * fingerprints of packed states and returns verdicts with shortest counterexamples.
  *
+ * This module is the library; the command line is the program main.ts.
+ *
  * @example
  * ```ts
  * import { arrayOf, bool, check, defineModel, intParam, range } from "./mod.ts";
@@ -87,12 +89,3 @@ export type {
   WitnessCount,
 } from "./src/check/check.ts";
 export type { Trace } from "./src/trace/trace.ts";
-
-if (import.meta.main) {
-  // The command line serves the model library, whose models import this module: loaded once this
-  // module has finished evaluating, not at its top level.
-  const modelsModule = new URL("./models/mod.ts", import.meta.url).href;
-  Promise.all([import("./src/cli/cli.ts"), import(modelsModule), import("./checks/mod.ts")])
-    .then(([{ main }, { models }, { gates }]) => main(Deno.args, { models, gates, modelsModule }))
-    .then((code) => Deno.exit(code));
-}

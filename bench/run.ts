@@ -79,7 +79,7 @@ async function hvcheck(
     args: [
       "run",
       "-A",
-      `${root}mod.ts`,
+      `${root}main.ts`,
       "explore",
       model,
       ...sets.flatMap((set) => ["--set", set]),

@@ -1,6 +1,6 @@
 /**
  * The model library the command line serves: the registered models and their proof gates. The engine
- * imports neither; the program's entry (mod.ts when run) hands them in, so the engine stays usable with
+ * imports neither; the program (main.ts) hands them in, so the engine stays usable with
  * any library, and the library depends only on the public API.
  *
  * @module

@@ -48,7 +48,7 @@ type FileSpec = string | Uint8Array | { readonly dir: true } | { readonly fixtur
 interface Case {
   readonly name: string;
   readonly area: Area;
-  /** Arguments after `mod.ts`. */
+  /** Arguments after `main.ts`. */
   readonly args: readonly string[];
   /** Deno's own flags (default `-A`). */
   readonly deno?: readonly string[];

@@ -8,7 +8,7 @@ const root = new URL("../../", import.meta.url).pathname;
 
 type Run = Pick<CliRun, "code" | "stdout" | "stderr">;
 
-/** Runs `deno run -A mod.ts ...args` in a fresh process; returns exit code and output. */
+/** Runs `deno run -A main.ts ...args` in a fresh process; returns exit code and output. */
 const hvcheck = (...args: string[]) => runCli(args);
 
 async function tempDir(): Promise<string> {
@@ -68,7 +68,7 @@ Deno.test("explore exits 0 when everything holds and 3 when a limit cuts the sea
   assert.match(holds.stdout, /safety HOLDS, no witnesses declared/);
   assert.match(
     holds.stdout,
-    /Reproduce: npx -y deno@2\.9\.6 run --allow-read=\. --allow-write=out --allow-sys=systemMemoryInfo mod\.ts explore page_ownership --set pages=2\n/,
+    /Reproduce: npx -y deno@2\.9\.6 run --allow-read=\. --allow-write=out --allow-sys=systemMemoryInfo main\.ts explore page_ownership --set pages=2\n/,
   );
   const limited = await hvcheck(
     "explore",
@@ -195,7 +195,7 @@ Deno.test("<command> --help prints that command's usage with every option and ex
       assert.equal(run.code, 0, `${command.name} ${help}: ${run.stderr}`);
       assert.match(
         run.stdout,
-        new RegExp(`^Usage: npx -y deno@2\\.9\\.6 run .* mod\\.ts ${command.name}\\b`),
+        new RegExp(`^Usage: npx -y deno@2\\.9\\.6 run .* main\\.ts ${command.name}\\b`),
       );
       for (const option of Object.keys({ ...command.options, ...commonOptions })) {
         assert.match(run.stdout, new RegExp(`--${option}\\b`), `${command.name} --help lists --${option}`);

@@ -23,7 +23,7 @@ import { runCli } from "../testdata/run_cli.ts";
 const root = new URL("../../", import.meta.url).pathname;
 const pageOwnership = (params: Record<string, unknown>) => instantiate(models.get("page_ownership")!, params);
 
-/** Runs `deno run -A mod.ts ...args` from the repository's root. */
+/** Runs `deno run -A main.ts ...args` from the repository's root. */
 const hvcheck = (...args: string[]) => runCli(args);
 
 /** Mounts a tmpfs at a fresh folder (`options` such as "size=2M" or "ro"); undefined when it cannot. */
@@ -281,7 +281,7 @@ Deno.test("SIGKILL during checkpoint writes: the next run resumes from the last 
   const args = ["explore", "page_ownership", "--set", "pages=10", "--workers", "1"];
   // Checkpoints after every segment: most of the run's time is spent writing one.
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}mod.ts`, ...args, "--checkpoint", dir, "--checkpoint-every", "0.001"],
+    args: ["run", "-A", `${root}main.ts`, ...args, "--checkpoint", dir, "--checkpoint-every", "0.001"],
     cwd: root,
     stdout: "null",
     stderr: "null",

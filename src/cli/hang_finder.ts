@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { Io } from "./cli.ts";
+import type { Io } from "./io.ts";
 import type { HangReply, HangRequest } from "./hang_worker.ts";
 import { loadModel } from "../load/load_model.ts";
 import { instantiate } from "../model/model.ts";

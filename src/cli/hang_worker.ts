@@ -6,8 +6,6 @@
  * @module
  */
 
-/// <reference lib="deno.worker" />
-
 import { instantiate, type ModelInstance } from "../model/model.ts";
 import { type ModelRef, resolveModelRef } from "../model/model_ref.ts";
 import { exploreNaively } from "../crosscheck/naive_explorer.ts";
@@ -61,16 +59,23 @@ function watched(instance: ModelInstance, slots: Int32Array, names: string[]): M
   };
 }
 
-self.onmessage = async (event: MessageEvent<HangRequest>) => {
+/** This thread's side of the channel: a worker's global scope, typed here because a package on JSR may not
+ * pull in the deno.worker lib with a triple-slash directive. */
+const thread = self as unknown as {
+  onmessage: ((event: MessageEvent<HangRequest>) => void) | null;
+  postMessage(message: HangReply): void;
+};
+
+thread.onmessage = async (event: MessageEvent<HangRequest>) => {
   const { ref, params, slots } = event.data;
   try {
     const names: string[] = [];
     const instance = watched(instantiate(await resolveModelRef(ref), params), new Int32Array(slots), names);
-    self.postMessage({ type: "names", names } satisfies HangReply);
+    thread.postMessage({ type: "names", names } satisfies HangReply);
     exploreNaively(instance);
-    self.postMessage({ type: "done" } satisfies HangReply);
+    thread.postMessage({ type: "done" } satisfies HangReply);
   } catch (error) {
-    self.postMessage(
+    thread.postMessage(
       { type: "failed", message: String((error as Error)?.message ?? error) } satisfies HangReply,
     );
   }

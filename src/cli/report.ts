@@ -1,12 +1,17 @@
 /**
- * Human-readable reporting: the progress line, the gate table, the explore summary.
+ * Reporting: the progress line, the counts and outcome every command shows alike, what `explore` prints
+ * (its summary, or its --json object) and what `list` prints. The gate table of `check` is in
+ * src/cli/report_check.ts, what `replay` prints in src/cli/report_replay.ts.
  *
  * @module
  */
 
 import { isSafety } from "../model/properties.ts";
-import type { CheckResult, WitnessCount } from "../check/check.ts";
+import type { CheckResult, PropertyResult, WitnessCount } from "../check/check.ts";
 import type { Progress } from "../search/search.ts";
+import type { TracePaths } from "./command.ts";
+import type { Model } from "../model/model.ts";
+import { describeParam } from "../model/params.ts";
 
 /** 1234567 -> "1,234,567". */
 export function formatCount(n: number): string {
@@ -27,20 +32,6 @@ export function formatProgress(p: Progress): string {
       formatBytes(p.memoryBytes)
     }, ` +
     `${p.seconds.toFixed(0)} s`;
-}
-
-/** Columns of the gate table: name, safety got and expected, witnesses got and expected, counts, ok. */
-const widths = [56, 10, 10, 9, 9, 12, 6, 8, 0];
-
-/** The header rows of the gate table. */
-export const tableHeader: readonly (readonly string[])[] = [
-  ["", "safety", "", "witnesses", "", "", "", "", ""],
-  ["gate", "got", "expected", "got", "expected", "states", "depth", "seconds", ""],
-];
-
-/** Rows padded to the gate table's columns. */
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" ").trimEnd()).join("\n");
 }
 
 /**
@@ -67,12 +58,8 @@ export function formatOutcome(result: CheckResult): string {
   }`;
 }
 
-/** The summary `explore` prints. */
-export function formatResultText(
-  result: CheckResult,
-  tracePaths: Record<string, string>,
-  reproduce: string,
-): string {
+/** The summary `explore` prints; `tracePaths` are the traces written, `reproduce` the command that runs it again. */
+export function formatResultText(result: CheckResult, tracePaths: TracePaths, reproduce: string): string {
   const params = Object.entries(result.params).map(([k, v]) => `${k}=${v}`).join(" ");
   const lines = [
     `Model ${result.model}${params ? ` (${params})` : ""}: ${formatOutcome(result)}${
@@ -113,49 +100,59 @@ export function formatResultText(
   return lines.join("\n");
 }
 
-/** A word as a POSIX shell reads it back: quoted only when it needs to be. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+/** One property as `check --json` and `explore --json` print it. */
+export function propertyJson(p: PropertyResult, tracePath: string | undefined): Record<string, unknown> {
+  return {
+    name: p.name,
+    kind: p.kind,
+    status: p.status,
+    ...(p.traceLength !== undefined ? { traceLength: p.traceLength } : {}),
+    ...(tracePath ? { tracePath } : {}),
+  };
 }
 
-/** Whether `path` (relative to the working folder) lies outside it. */
-function outsideCwd(path: string): boolean {
-  return path.startsWith("/") || path === ".." || path.startsWith("../");
+/** What `explore --json` prints: the result without its traces, the paths written, the Reproduce line. */
+export function resultJson(result: CheckResult, paths: TracePaths, reproduce: string): unknown {
+  const { properties, ...rest } = result;
+  return {
+    ...rest,
+    properties: properties.map((p) => propertyJson(p, paths[p.name])),
+    reproduce,
+  };
 }
 
-/** The folders a reproduced run reads and writes, besides the working folder. */
-export interface RunPermissions {
-  /** Folders read outside the working folder (a model file elsewhere, an --out elsewhere). */
-  readonly read: readonly string[];
-  /** Folders written. */
-  readonly write: readonly string[];
+/** A registered model as `list` shows it. */
+export interface ModelListing {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly {
+    readonly name: string;
+    readonly kind: string;
+    readonly default: unknown;
+    readonly allowed: string;
+    readonly description: string;
+  }[];
 }
 
-/**
- * The command that runs `args` again on a machine set up as README says (Node and npm, Deno from npm),
- * with the least permissions the run needs: reads of the working folder (and of `read`), writes of
- * `write`, and the system memory figure for the default memory budget.
- *
- * @example
- * ```ts
- * import { reproduceLine } from "./report.ts";
- * const line = reproduceLine(["explore", "page_ownership", "--set", "pages=2"], { read: [], write: ["out"] });
- * console.assert(line === "npx -y deno@2.9.6 run --allow-read=. --allow-write=out " +
- *   "--allow-sys=systemMemoryInfo mod.ts explore page_ownership --set pages=2");
- * ```
- */
-export function reproduceLine(args: readonly string[], permissions: RunPermissions): string {
-  const unique = (paths: readonly string[]) => [...new Set(paths.map((p) => p.replace(/(.)\/+$/, "$1")))];
-  const read = unique([".", ...permissions.read.filter(outsideCwd), ...permissions.write.filter(outsideCwd)]);
-  const write = unique(permissions.write);
-  return [
-    "npx -y deno@2.9.6 run",
-    ...[
-      `--allow-read=${read.join(",")}`,
-      ...(write.length ? [`--allow-write=${write.join(",")}`] : []),
-      "--allow-sys=systemMemoryInfo",
-      "mod.ts",
-      ...args,
-    ].map(shellQuote),
-  ].join(" ");
+/** The models `list` shows, with their parameters, defaults and allowed values (`list --json` prints this). */
+export function modelListing(models: Iterable<Model>): ModelListing[] {
+  return [...models].map((m) => ({
+    name: m.name,
+    description: m.description,
+    params: Object.entries(m.params).map(([name, p]) => ({
+      name,
+      kind: p.kind,
+      default: p.default,
+      allowed: describeParam(p),
+      description: p.description,
+    })),
+  }));
+}
+
+/** What `list` prints: each model and, indented, its parameters. */
+export function formatModelListing(list: readonly ModelListing[]): string {
+  return list.flatMap((m) => [
+    `${m.name}: ${m.description}`,
+    ...m.params.map((p) => `  ${p.name} = ${p.default}  (${p.allowed})  ${p.description}`),
+  ]).join("\n");
 }

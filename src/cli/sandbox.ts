@@ -17,14 +17,16 @@
  * @module
  */
 
-import type { Io } from "./cli.ts";
+import type { Io } from "./io.ts";
+import { commandNamed, commands, commonOptions, DEFAULT_OUT } from "./cli_options.ts";
+import { EXIT } from "./command.ts";
 import { InputError } from "../errors.ts";
 import { enableHeartbeat, exitCodeReady, SIGNAL, started } from "../search/heartbeat.ts";
 import { LOAD_TIMEOUT_SECONDS } from "../load/load_model.ts";
 import { hangReported, reportHang, SEARCH_SECONDS } from "./hang_finder.ts";
 import { defaultMemoryBudget } from "../store/memory_budget.ts";
 import { type Refusal, reportedRefusal } from "../load/permission_error.ts";
-import { shellQuote } from "./report.ts";
+import { PROGRAM, shellQuote } from "./launcher.ts";
 import { canTypeCheck, typeCheck, TypeCheckInterrupted } from "../load/type_check.ts";
 
 /** How a model file is run, from the options this module takes off the command line. */
@@ -42,37 +44,21 @@ export interface ModelRunOptions {
   readonly findHang: boolean;
 }
 
-/** Options of this module, taken off the command line before the command parses the rest. */
-export const MODEL_RUN_USAGE =
-  `      --trust-model      run a model file with hvcheck's own permissions (default: it may only read
-                         its own folder and write the output folders; no network or processes)
-      --allow-model-read DIR, --allow-model-write DIR   let a model file read (write) DIR too
-      --no-check         do not type-check a model file before running it`;
-
 /** How long the watchdog waits for a sign of life once the search should stop. */
 export const STALL_SECONDS = 5;
 
-/** The options of `explore` that take a value (to tell values from the model's name). */
-const VALUE_OPTIONS = new Set([
-  "set",
-  "max-states",
-  "max-depth",
-  "time-limit",
-  "trace-dir",
-  "workers",
-  "memory",
-  "checkpoint",
-  "checkpoint-every",
-  "resume",
-  "spill-dir",
-  "out",
-]);
+/** The options that take a value, of every command (to tell values from the model's name). */
+const VALUE_OPTIONS = new Set(
+  [...commands.map((c) => c.options), commonOptions].flatMap((options) =>
+    Object.entries(options).filter(([, spec]) => spec.type === "string").map(([name]) => name)
+  ),
+);
 
-/** The options naming folders the run writes (and reads: stale traces, checkpoints). */
-const OUTPUT_OPTIONS = ["out", "trace-dir", "checkpoint", "resume", "spill-dir"];
-
-/** The default output folder, relative to the working directory. */
-const DEFAULT_OUT = "out";
+/** The options of `command` that name folders the run writes (and reads: stale traces, checkpoints). */
+function outputOptions(command: string): string[] {
+  const options = commandNamed(command)?.options ?? {};
+  return Object.entries(options).filter(([, spec]) => spec.output).map(([name]) => name);
+}
 
 /** Takes this module's options off `args`; returns them and the rest, in order. */
 export function takeModelRunOptions(args: readonly string[]): { options: ModelRunOptions; rest: string[] } {
@@ -132,7 +118,7 @@ export function isModelFile(name: string): boolean {
   return /\.(ts|js|mjs|mts)$/.test(name);
 }
 
-/** hvcheck's own folder (the one with mod.ts), when it is on the local file system. */
+/** hvcheck's own folder (the one with the program), when it is on the local file system. */
 function hvcheckRoot(): string | undefined {
   const url = new URL("../../", import.meta.url);
   return url.protocol === "file:" ? decodeURIComponent(url.pathname).replace(/\/$/, "") : undefined;
@@ -143,11 +129,12 @@ function folderOf(path: string): string {
   return slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
 }
 
-/** What a least-privilege run of `model` may read and write, given the command's arguments. */
+/** What a least-privilege run of `model` by `command` may read and write, given the command's arguments. */
 export function grantsFor(
   model: string,
   rest: readonly string[],
   options: ModelRunOptions,
+  command = "explore",
 ): { read: string[]; write: string[] } {
   const modelFolders = [folderOf(model)];
   try {
@@ -157,7 +144,7 @@ export function grantsFor(
   }
   const write = [
     DEFAULT_OUT,
-    ...OUTPUT_OPTIONS.flatMap((name) => optionValues(rest, name)),
+    ...outputOptions(command).flatMap((name) => optionValues(rest, name)),
     ...options.allowWrite,
   ];
   const root = hvcheckRoot();
@@ -191,10 +178,6 @@ export function widenAdvice(refusal?: Refusal): string {
   return `${rule} To grant it, run again with ${trust}; --allow-model-read DIR and --allow-model-write DIR ` +
     `grant more folders.`;
 }
-
-/** Exit code of a run stopped before it searched anything, or cut short (as in src/cli/cli.ts). */
-const INCOMPLETE = 3;
-const INPUT = 2;
 
 /**
  * Runs a command that loads a model: the least-privilege hook of `explore`. `here` runs the command
@@ -259,7 +242,7 @@ export async function runModelCommand(
         io.err(
           `hvcheck: interrupted while type-checking ${model}; nothing was searched (the run is incomplete).`,
         );
-        return INCOMPLETE;
+        return EXIT.incomplete;
       }
       onInterrupt = () => {};
     }
@@ -268,7 +251,7 @@ export async function runModelCommand(
       stopListening();
       return await here(rest);
     }
-    const grants = grantsFor(model, rest, options);
+    const grants = grantsFor(model, rest, options, command);
     const childArgs = [command, "--sandboxed", ...rest];
     // The child has no permission to read the machine's memory: the budget is decided here.
     if (optionValues(rest, "memory").length === 0) {
@@ -280,7 +263,7 @@ export async function runModelCommand(
       "--no-prompt",
       `--allow-read=${grants.read.join(",")}`,
       `--allow-write=${grants.write.join(",")}`,
-      `${hvcheckRoot()}/mod.ts`,
+      `${hvcheckRoot()}/${PROGRAM}`,
     ];
     const setInterrupt = (handler: () => void) => onInterrupt = handler;
     return await runChild([...deno, ...childArgs], {
@@ -498,48 +481,48 @@ async function runChild(args: string[], run: ChildRun): Promise<number> {
           `its top level (or a module it imports) runs a loop that never ends, or awaits something that ` +
           `never comes. It was stopped.`,
       );
-      return INPUT;
+      return EXIT.input;
     case "load-time":
       io.err(
         `hvcheck: model file ${model} was still loading ${STALL_SECONDS} s past the time limit of ` +
           `${timeLimitSeconds} s: its top level (or a module it imports) did not return (a loop that never ` +
           `ends?). It was stopped; nothing was searched, and the run is incomplete.`,
       );
-      return INCOMPLETE;
+      return EXIT.incomplete;
     case "time":
       io.err(
         `hvcheck: the search of model file ${model} did not stop within ${STALL_SECONDS} s of its time limit ` +
           `of ${timeLimitSeconds} s: ${culprit} (a loop that never ends?). It was stopped; ${incomplete}.`,
       );
-      return INCOMPLETE;
+      return EXIT.incomplete;
     case "interrupt-load":
       io.err(
         `hvcheck: interrupted while model file ${model} was loading; nothing was searched (the run is ` +
           `incomplete).`,
       );
-      return INCOMPLETE;
+      return EXIT.incomplete;
     case "interrupt":
       io.err(
         `hvcheck: the search of model file ${model} did not reach a point where it can stop within ` +
           `${STALL_SECONDS} s of Ctrl-C: ${culprit} (a loop that never ends?). It was stopped; ${incomplete}.`,
       );
-      return INCOMPLETE;
+      return EXIT.incomplete;
     case "abort":
       io.err(`hvcheck: aborted by a second Ctrl-C; ${incomplete}.`);
-      return INCOMPLETE;
+      return EXIT.incomplete;
   }
-  if (exitCodeReady) return refused && status.code === 4 ? INPUT : status.code;
+  if (exitCodeReady) return refused && status.code === EXIT.internal ? EXIT.input : status.code;
   if (status.signal !== null) {
     io.err(
       `hvcheck: the search's process was killed by ${status.signal}` +
         (status.signal === "SIGKILL" ? " (by the system, out of memory?)" : "") +
         `; the run is incomplete. A smaller --memory budget makes it stop with a checkpoint instead.`,
     );
-    return INCOMPLETE;
+    return EXIT.incomplete;
   }
-  if (refused) return INPUT;
+  if (refused) return EXIT.input;
   io.err(
     `hvcheck: internal error: the search's process ended with code ${status.code} without a result.`,
   );
-  return 4;
+  return EXIT.internal;
 }

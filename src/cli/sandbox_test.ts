@@ -8,7 +8,7 @@ import { runCli } from "../testdata/run_cli.ts";
 const root = new URL("../../", import.meta.url).pathname;
 const modUrl = new URL("../../mod.ts", import.meta.url).href;
 
-/** Runs `deno run -A mod.ts ...args` from `cwd`; returns exit code and output. */
+/** Runs `deno run -A main.ts ...args` from `cwd`; returns exit code and output. */
 const hvcheck = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 
 /** A model file whose module runs `prelude` first (top level) and whose guard runs `guard`. */
@@ -284,7 +284,7 @@ Deno.test("Ctrl-C during the type check stops the check and the run: exit 3, not
     // A file of its own, so that no cached check of it returns at once.
     await Deno.writeTextFile(`${models}/fresh.ts`, modelSource(`// ${crypto.randomUUID()}`));
     const command = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${root}mod.ts`, "explore", "models/fresh.ts", "--workers", "1"],
+      args: ["run", "-A", `${root}main.ts`, "explore", "models/fresh.ts", "--workers", "1"],
       cwd: dir,
       stdin: "null",
       stdout: "piped",

@@ -24,7 +24,7 @@ Deno.test("userLocation() takes the first frame outside the engine's src/", () =
 });
 
 const model = new URL("../testdata/model_mistakes.ts", import.meta.url).pathname;
-const cli = new URL("../../mod.ts", import.meta.url).pathname;
+const cli = new URL("../../main.ts", import.meta.url).pathname;
 
 async function explore(mistake: string, ...options: string[]): Promise<{ code: number; err: string }> {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {

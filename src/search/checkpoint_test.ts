@@ -22,7 +22,7 @@ const root = new URL("../../", import.meta.url).pathname;
 const exploreArgs = (pages: number) => [
   "run",
   "-A",
-  `${root}mod.ts`,
+  `${root}main.ts`,
   "explore",
   "page_ownership",
   "--set",

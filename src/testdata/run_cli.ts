@@ -1,5 +1,5 @@
 /**
- * Runs the command line as a user does, in a process of its own: `deno run <flags> mod.ts ...args`.
+ * Runs the command line as a user does, in a process of its own: `deno run <flags> main.ts ...args`.
  * The tests that are about what a whole run does (its exit code, what it prints, the files it leaves,
  * how it takes a signal) share this one way of starting it.
  *
@@ -37,15 +37,15 @@ export interface CliOptions {
   readonly signal?: CliSignal;
 }
 
-/** The repository's root (the folder with mod.ts). */
+/** The repository's root (the folder with main.ts). */
 export const repositoryRoot = new URL("../..", import.meta.url).pathname;
 
-/** Runs `deno run <deno> mod.ts ...args`; returns the exit code and the output. */
+/** Runs `deno run <deno> main.ts ...args`; returns the exit code and the output. */
 export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   const cwd = options.cwd ?? repositoryRoot;
   // setsid: the command gets its own process group, so a timeout or a kill ends what it started too.
   const child = new Deno.Command("setsid", {
-    args: [Deno.execPath(), "run", ...(options.deno ?? ["-A"]), `${repositoryRoot}mod.ts`, ...args],
+    args: [Deno.execPath(), "run", ...(options.deno ?? ["-A"]), `${repositoryRoot}main.ts`, ...args],
     cwd,
     stdin: "null",
     stdout: "piped",
