@@ -71,7 +71,7 @@ export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
   /** The environment's own move (the hypervisor using a registration): not progress for deadlock detection. */
   readonly background: boolean;
   /** The fairness the action asks for, when it sets its own (else the model's `fairness`). */
-  readonly fair: ActionFairness | undefined;
+  readonly fair: ActionFairness | "none" | undefined;
 }
 
 /**
@@ -104,7 +104,7 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
     guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
     effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
     background?: boolean;
-    fair?: ActionFairness;
+    fair?: ActionFairness | "none";
   },
 ): ActionSpec<F, A> {
   if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -116,12 +116,14 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
   if (spec.guard !== undefined && typeof spec.guard !== "function") {
     throw new TypeError(`Expected the guard of action ${name} to be a function`);
   }
-  if (spec.fair !== undefined && spec.fair !== "weak" && spec.fair !== "strong") {
+  if (spec.fair !== undefined && spec.fair !== "weak" && spec.fair !== "strong" && spec.fair !== "none") {
     throw new TypeError(
-      `Expected the fairness of action ${name} to be "weak" or "strong" but found ${describe(spec.fair)}`,
+      `Expected the fairness of action ${name} to be "weak", "strong" or "none" but found ${
+        describe(spec.fair)
+      }`,
     );
   }
-  if (spec.fair !== undefined && spec.background === true) {
+  if (spec.fair !== undefined && spec.fair !== "none" && spec.background === true) {
     throw new TypeError(
       `Action ${name} is background (the environment's move) and cannot be fair: the environment is never ` +
         `obliged to act`,
@@ -180,10 +182,10 @@ export interface ModelKit<F extends Fields> {
       background?: boolean;
       /**
        * Fairness for liveness properties, per combination of parameter values: `weak` (an instance that
-       * stays enabled is eventually taken) or `strong` (one enabled infinitely often is taken). Absent:
-       * the model's `fairness`. Background actions are never fair.
+       * stays enabled is eventually taken), `strong` (one enabled infinitely often is taken) or `none`.
+       * Absent: the model's `fairness`. Background actions are never fair.
        */
-      fair?: ActionFairness;
+      fair?: ActionFairness | "none";
     },
   ) => ActionSpec<F, A>;
   /** Declares an invariant (see `always`). */
@@ -551,12 +553,14 @@ function checkAction(
       `Model ${modelName}: background of ${of} must be a boolean, but is ${describe(spec.background)}.`,
     );
   }
-  if (spec.fair !== undefined && spec.fair !== "weak" && spec.fair !== "strong") {
+  if (spec.fair !== undefined && spec.fair !== "weak" && spec.fair !== "strong" && spec.fair !== "none") {
     throw new InputError(
-      `Model ${modelName}: the fairness of ${of} must be "weak" or "strong", but is ${describe(spec.fair)}.`,
+      `Model ${modelName}: the fairness of ${of} must be "weak", "strong" or "none", but is ${
+        describe(spec.fair)
+      }.`,
     );
   }
-  if (spec.fair !== undefined && spec.background === true) {
+  if (spec.fair !== undefined && spec.fair !== "none" && spec.background === true) {
     throw new InputError(
       `Model ${modelName}: ${of} is background (the environment's move) and cannot be fair: the ` +
         `environment is never obliged to act.`,

@@ -1,0 +1,244 @@
+/**
+ * The reachable state graph, stored whole for the liveness pass: every state (its packed words), every
+ * transition with the action instance that made it, and the breadth-first tree that gives shortest
+ * paths from the initial states. Ids follow the search's order (states in breadth-first order, each
+ * state's successors in firing order), so the graph, and every lasso chosen on it, is the same for any
+ * number of search workers.
+ *
+ * Full states are kept (they are needed to evaluate the properties and to print the lasso), so states
+ * are told apart exactly: no fingerprint collision can merge two of them here.
+ *
+ * @module
+ */
+
+import { InputError } from "../errors.ts";
+import { compileActions } from "../model/compiled_actions.ts";
+import type { ModelInstance } from "../model/model.ts";
+import { modelFailure } from "../model/model_failure.ts";
+import { AssertionSignal } from "../model/properties.ts";
+import { fingerprint } from "../state/fingerprint.ts";
+import { createReadonlyView, createView } from "../state/state_view.ts";
+import { GrowableUint32Array } from "../store/growable_array.ts";
+import { NO_PARENT } from "../store/keys.ts";
+
+/** The target of an edge whose action is enabled but whose effect failed an assertion: no successor. */
+export const NO_TARGET = 0xffffffff;
+
+/** Bytes the graph holds per state, beyond its packed words (hash, table, offsets, tree, flags). */
+export const BYTES_PER_STATE = 4 + 8 + 4 + 8 + 1;
+/** Bytes per transition (target and action instance). */
+export const BYTES_PER_TRANSITION = 8;
+
+/** The reachable graph of a model instance. */
+export interface StateGraph {
+  /** Number of states; ids are 0 .. size-1. */
+  readonly size: number;
+  /** Words per state. */
+  readonly words: number;
+  /** State `id`'s words are `states[id * words .. (id + 1) * words)`. */
+  readonly states: Uint32Array;
+  /** State `id`'s edges are `edgeStart[id] .. edgeStart[id + 1]` (firing order). */
+  readonly edgeStart: Uint32Array;
+  /** Each edge's target state, or NO_TARGET when its effect failed an assertion. */
+  readonly edgeTarget: Uint32Array;
+  /** Each edge's action instance. */
+  readonly edgeAction: Uint32Array;
+  /** Breadth-first parent of each state (NO_PARENT for initial states). */
+  readonly parent: Uint32Array;
+  /** The action instance from the parent (the init's index for initial states). */
+  readonly parentAction: Uint32Array;
+  /** 1 where the behaviour may end and stutter: `terminal` holds, or no action makes a successor. */
+  readonly ends: Uint8Array;
+  /** Bytes held. */
+  readonly bytes: number;
+}
+
+/** Stops a build that runs past its deadline or is interrupted: the liveness verdict is then incomplete. */
+export class GraphBuildStopped extends Error {
+  readonly reason: "time" | "interrupted";
+  constructor(reason: "time" | "interrupted") {
+    super(`the state graph was not finished (${reason})`);
+    this.reason = reason;
+  }
+}
+
+/** When to stop building (polled every few thousand states). */
+export interface BuildControl {
+  readonly deadline?: number;
+  readonly interrupted?: () => boolean;
+}
+
+/** A hash table from packed states to ids, over the graph's own copy of the states. */
+class StateIndex {
+  #slots: Uint32Array;
+  #mask: number;
+  #count = 0;
+  readonly #hashes = new GrowableUint32Array(1 << 12);
+  readonly #fp = new Uint32Array(2);
+  readonly #states: GrowableUint32Array;
+  readonly #words: number;
+
+  constructor(states: GrowableUint32Array, words: number) {
+    this.#states = states;
+    this.#words = words;
+    this.#slots = new Uint32Array(1 << 12);
+    this.#mask = this.#slots.length - 1;
+  }
+
+  get bytes(): number {
+    return this.#slots.byteLength + this.#hashes.bytes;
+  }
+
+  /** The id of `state`, adding it (with the next id) when it is new; `added` says which. */
+  idOf(state: Uint32Array): { id: number; added: boolean } {
+    fingerprint(state, 0, this.#words, this.#fp);
+    const hash = (this.#fp[1]! ^ this.#fp[0]!) >>> 0;
+    const data = this.#states.data;
+    const w = this.#words;
+    for (let slot = hash & this.#mask;; slot = (slot + 1) & this.#mask) {
+      const entry = this.#slots[slot]!;
+      if (entry === 0) break;
+      const id = entry - 1;
+      if (this.#hashes.get(id) !== hash) continue;
+      let same = true;
+      for (let k = 0, base = id * w; k < w; k++) {
+        if (data[base + k] !== state[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return { id, added: false };
+    }
+    const id = this.#count++;
+    this.#states.pushWords(state, 0, w);
+    this.#hashes.push(hash);
+    if (this.#count * 2 > this.#slots.length) this.#grow();
+    else this.#place(id, hash);
+    return { id, added: true };
+  }
+
+  #place(id: number, hash: number): void {
+    let slot = hash & this.#mask;
+    while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
+    this.#slots[slot] = id + 1;
+  }
+
+  #grow(): void {
+    this.#slots = new Uint32Array(this.#slots.length * 2);
+    this.#mask = this.#slots.length - 1;
+    for (let id = 0; id < this.#count; id++) this.#place(id, this.#hashes.get(id));
+  }
+}
+
+/**
+ * Builds the reachable graph of `instance` breadth-first. The safety search has already run every
+ * guard, effect and property on these states, so model code that fails here fails as it did there.
+ */
+export function buildStateGraph(instance: ModelInstance, control: BuildControl = {}): StateGraph {
+  if (instance.canonicalize !== undefined) {
+    throw new InputError(`Model ${instance.name}: the state graph of a symmetry-reduced model is not built.`);
+  }
+  const w = instance.words;
+  const states = new GrowableUint32Array(1 << 12);
+  const index = new StateIndex(states, w);
+  const edgeStart = new GrowableUint32Array(1 << 12);
+  const edgeTarget = new GrowableUint32Array(1 << 14);
+  const edgeAction = new GrowableUint32Array(1 << 14);
+  const parent = new GrowableUint32Array(1 << 12);
+  const parentAction = new GrowableUint32Array(1 << 12);
+  let ends = new Uint8Array(1 << 12);
+  const current = new Uint32Array(w);
+  const next = new Uint32Array(w);
+  const currentView = createReadonlyView(current, instance.shape);
+  const nextView = createView(next, instance.shape);
+  const compiled = compileActions(instance.actions);
+  const enabled = new Int32Array(Math.max(1, instance.actions.length));
+
+  instance.inits.forEach((init, k) => {
+    next.fill(0);
+    try {
+      init(nextView, instance.params);
+    } catch (error) {
+      throw modelFailure(instance, `init${instance.inits.length > 1 ? ` #${k}` : ""}`, 0, error);
+    }
+    if (index.idOf(next).added) {
+      parent.push(NO_PARENT);
+      parentAction.push(k);
+    }
+  });
+
+  const depthOf = (id: number) => {
+    let depth = 0;
+    for (let p = parent.get(id); p !== NO_PARENT; p = parent.get(p)) depth++;
+    return depth;
+  };
+  for (let id = 0; id < states.length / w; id++) {
+    if ((id & 4095) === 4095) {
+      if (control.interrupted?.()) throw new GraphBuildStopped("interrupted");
+      if (control.deadline !== undefined && performance.now() > control.deadline) {
+        throw new GraphBuildStopped("time");
+      }
+    }
+    edgeStart.push(edgeTarget.length);
+    current.set(states.data.subarray(id * w, id * w + w));
+    let count: number;
+    try {
+      count = compiled.enabled(currentView, enabled);
+    } catch (error) {
+      throw modelFailure(instance, "a guard", depthOf(id), error);
+    }
+    let successors = 0;
+    for (let j = 0; j < count; j++) {
+      const act = enabled[j]!;
+      next.set(current);
+      try {
+        compiled.apply(act, nextView);
+      } catch (error) {
+        if (error instanceof AssertionSignal) {
+          edgeTarget.push(NO_TARGET);
+          edgeAction.push(act);
+          continue;
+        }
+        throw modelFailure(instance, `action ${instance.actions[act]!.text}`, depthOf(id), error);
+      }
+      const { id: target, added } = index.idOf(next);
+      if (added) {
+        parent.push(id);
+        parentAction.push(act);
+      }
+      edgeTarget.push(target);
+      edgeAction.push(act);
+      successors++;
+    }
+    let terminal = false;
+    if (instance.terminal !== undefined) {
+      try {
+        terminal = instance.terminal(currentView);
+      } catch (error) {
+        throw modelFailure(instance, "terminal", depthOf(id), error);
+      }
+    }
+    if (id >= ends.length) {
+      const grown = new Uint8Array(ends.length * 2);
+      grown.set(ends);
+      ends = grown;
+    }
+    ends[id] = terminal || successors === 0 ? 1 : 0;
+  }
+  edgeStart.push(edgeTarget.length);
+  const size = states.length / w;
+  const graph = {
+    size,
+    words: w,
+    states: states.data.subarray(0, size * w),
+    edgeStart: edgeStart.data.subarray(0, size + 1),
+    edgeTarget: edgeTarget.data.subarray(0, edgeTarget.length),
+    edgeAction: edgeAction.data.subarray(0, edgeAction.length),
+    parent: parent.data.subarray(0, size),
+    parentAction: parentAction.data.subarray(0, size),
+    ends: ends.subarray(0, size),
+  };
+  const bytes = states.bytes + index.bytes + edgeStart.bytes + edgeTarget.bytes + edgeAction.bytes +
+    parent.bytes + parentAction.bytes + ends.byteLength;
+  return { ...graph, bytes };
+}
