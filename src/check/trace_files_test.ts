@@ -8,7 +8,7 @@ import { TracedError } from "../trace/failure_site.ts";
 import { headline, withFailureTrace, writePropertyTraces, writeTraceFiles } from "./trace_files.ts";
 import { replaceTraces } from "./trace_folder.ts";
 
-const testdata = new URL("../testdata", import.meta.url).pathname;
+const testdata = new URL("../testdata/", import.meta.url).pathname;
 
 /** Runs the command line in this process; returns the exit code and what it printed. */
 async function run(...args: string[]) {

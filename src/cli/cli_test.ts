@@ -4,7 +4,7 @@ import { library } from "../testdata/library.ts";
 import { commands, commonOptions } from "./cli_options.ts";
 import { type CliRun, runCli } from "../testdata/run_cli.ts";
 
-const root = new URL("../", import.meta.url).pathname;
+const root = new URL("../../", import.meta.url).pathname;
 
 type Run = Pick<CliRun, "code" | "stdout" | "stderr">;
 

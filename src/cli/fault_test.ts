@@ -20,7 +20,7 @@ import { instantiate } from "../model/model.ts";
 import { search } from "../search/search.ts";
 import { runCli } from "../testdata/run_cli.ts";
 
-const root = new URL("../", import.meta.url).pathname;
+const root = new URL("../../", import.meta.url).pathname;
 const pageOwnership = (params: Record<string, unknown>) => instantiate(models.get("page_ownership")!, params);
 
 /** Runs `deno run -A mod.ts ...args` from the repository's root. */

@@ -134,7 +134,7 @@ export function isModelFile(name: string): boolean {
 
 /** hvcheck's own folder (the one with mod.ts), when it is on the local file system. */
 function hvcheckRoot(): string | undefined {
-  const url = new URL("../", import.meta.url);
+  const url = new URL("../../", import.meta.url);
   return url.protocol === "file:" ? decodeURIComponent(url.pathname).replace(/\/$/, "") : undefined;
 }
 

@@ -5,7 +5,7 @@ import { SIGNAL } from "../search/heartbeat.ts";
 import { grantsFor, modelArgument, optionValues, takeModelRunOptions, widenAdvice } from "./sandbox.ts";
 import { runCli } from "../testdata/run_cli.ts";
 
-const root = new URL("../", import.meta.url).pathname;
+const root = new URL("../../", import.meta.url).pathname;
 const modUrl = new URL("../../mod.ts", import.meta.url).href;
 
 /** Runs `deno run -A mod.ts ...args` from `cwd`; returns exit code and output. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { watchLoad } from "./load_watch.ts";
 
-const here = new URL(".", import.meta.url).href;
+const here = new URL("../", import.meta.url).href;
 
 Deno.test("watchLoad() reports the first random or clock call made from the model's folder", async () => {
   const calls = [

@@ -1,25 +1,25 @@
 import assert from "node:assert/strict";
 import { userLocation } from "./model_failure.ts";
 
-const src = new URL(".", import.meta.url).href;
+const src = new URL("../", import.meta.url).href;
 
 Deno.test("userLocation() takes the first frame outside the engine's src/", () => {
   const stack = [
     "TypeError: wrote undeclared variable x",
-    `    at undeclared (${src}state_view.ts:80:11)`,
-    `    at Object.set (eval at compile (${src}state_view.ts:258:10), <anonymous>:5:20)`,
+    `    at undeclared (${src}state/state_view.ts:80:11)`,
+    `    at Object.set (eval at compile (${src}state/state_view.ts:258:10), <anonymous>:5:20)`,
     "    at Object.dispatchEvent (ext:deno_web/02_event.js:1:17044)",
     `    at effect (${new URL("../models/foo.ts", src).href}:12:7)`,
-    `    at ${src}level_worker.ts:420:5`,
+    `    at ${src}search/level_worker.ts:420:5`,
   ].join("\n");
   assert.equal(
     userLocation({ stack }),
     `${new URL("../models/foo.ts", src).pathname.slice(Deno.cwd().length + 1)}:12:7`,
   );
   assert.equal(userLocation({ stack: `E\n    at /home/u/m.ts:3:4` }), "/home/u/m.ts:3:4");
-  // Tests and models in src/ subfolders are user code; nothing outside the engine: no location.
+  // Tests and models in src/testdata are user code; nothing outside the engine: no location.
   assert.match(userLocation({ stack: `E\n    at f (${src}testdata/m.ts:3:4)` })!, /testdata\/m\.ts:3:4$/);
-  assert.equal(userLocation({ stack: `E\n    at f (${src}search.ts:3:4)` }), undefined);
+  assert.equal(userLocation({ stack: `E\n    at f (${src}search/search.ts:3:4)` }), undefined);
   assert.equal(userLocation("a string"), undefined);
 });
 

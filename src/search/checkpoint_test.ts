@@ -16,7 +16,7 @@ const essence = (r: CheckResult) => ({
   properties: r.properties.map((p) => ({ name: p.name, status: p.status, trace: p.trace })),
 });
 
-const root = new URL("../", import.meta.url).pathname;
+const root = new URL("../../", import.meta.url).pathname;
 
 /** The command line of a one-worker run of page_ownership with `pages` pages. */
 const exploreArgs = (pages: number) => [
