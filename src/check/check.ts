@@ -10,7 +10,13 @@ import type { Fields, Value } from "../state/domain.ts";
 import { InputError } from "../errors.ts";
 import { instantiate, type Model, type ModelInstance } from "../model/model.ts";
 import type { Params } from "../model/params.ts";
-import { isSafety, type PropertyKind, type PropertyStatus, statusOf } from "../model/properties.ts";
+import {
+  isLiveness,
+  isSafety,
+  type PropertyKind,
+  type PropertyStatus,
+  statusOf,
+} from "../model/properties.ts";
 import type { ModelRef } from "../model/model_ref.ts";
 import { searchParallel, type WorkerPool } from "../search/parallel_search.ts";
 import {
@@ -129,11 +135,13 @@ export interface CheckResult {
   readonly actions: readonly ActionCount[];
   /** Declared actions that never fired: usually a modelling mistake. */
   readonly unfiredActions: readonly string[];
+  /** The liveness properties taken together, when the model has any. */
+  readonly liveness?: SafetyVerdict;
   /**
    * The liveness pass, when the model has liveness properties and the search explored the whole space:
    * the graph it stored and the time it took.
    */
-  readonly liveness?: LivenessSummary;
+  readonly livenessGraph?: LivenessSummary;
   /** Every property's result, in the order the model declares them, deadlock last. */
   readonly properties: readonly PropertyResult[];
   /** Threads the search ran on. */
@@ -259,7 +267,7 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome, options: Sea
   const limit = outcome.limit ?? liveness?.stopped;
   const complete = outcome.complete && liveness?.stopped === undefined;
   const verdict: Verdict = failed ? "violated" : complete || (decided && !limit) ? "holds" : "incomplete";
-  const { safety, witnesses } = splitVerdict(properties);
+  const { safety, witnesses, liveness: livenessVerdict } = splitVerdict(properties);
   const fired = new Map<string, number>(instance.actionNames.map((name) => [name, 0]));
   instance.actions.forEach((a, i) => fired.set(a.label.name, fired.get(a.label.name)! + outcome.fired[i]!));
   const actions = [...fired].map(([name, count]) => ({ name, fired: count }));
@@ -287,7 +295,8 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome, options: Sea
     collisionProbabilityBound: lossy ? Math.min(1, (n * g) / 2 ** 64) : 0,
     actions,
     unfiredActions: actions.filter((a) => a.fired === 0).map((a) => a.name),
-    ...(liveness ? { liveness: liveness.summary } : {}),
+    ...(livenessVerdict ? { liveness: livenessVerdict } : {}),
+    ...(liveness?.summary ? { livenessGraph: liveness.summary } : {}),
     properties,
     workers: outcome.workers,
     ...(outcome.checkpoint ? { checkpoint: outcome.checkpoint } : {}),
@@ -295,19 +304,23 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome, options: Sea
   };
 }
 
-/** Safety and witnesses apart, as the kinds table says (src/model/properties.ts). */
+/** Safety, liveness and witnesses apart, as the kinds table says (src/model/properties.ts). */
 export function splitVerdict(
   properties: readonly PropertyResult[],
-): { safety: SafetyVerdict; witnesses: WitnessCount } {
-  const safetyProperties = properties.filter((p) => isSafety(p.kind));
+): { safety: SafetyVerdict; witnesses: WitnessCount; liveness?: SafetyVerdict } {
+  const together = (group: readonly PropertyResult[]): SafetyVerdict =>
+    group.some((p) => p.status === "violated")
+      ? "violated"
+      : group.some((p) => p.status === "incomplete")
+      ? "incomplete"
+      : "holds";
+  const safetyProperties = properties.filter((p) => isSafety(p.kind) && !isLiveness(p.kind));
+  const livenessOnes = properties.filter((p) => isLiveness(p.kind));
   const positive = properties.filter((p) => !isSafety(p.kind));
-  const safety: SafetyVerdict = safetyProperties.some((p) => p.status === "violated")
-    ? "violated"
-    : safetyProperties.some((p) => p.status === "incomplete")
-    ? "incomplete"
-    : "holds";
+  const safety = together(safetyProperties);
   const count = (status: PropertyStatus) => positive.filter((p) => p.status === status).length;
   return {
+    ...(livenessOnes.length > 0 ? { liveness: together(livenessOnes) } : {}),
     safety,
     witnesses: {
       total: positive.length,

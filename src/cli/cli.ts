@@ -10,6 +10,7 @@
 import type { Library } from "../check/library.ts";
 import { checkInstanceParallel, type CheckResult, type PropertyResult } from "../check/check.ts";
 import { defaultCheckpointDir, identityOf, readCheckpoint } from "../search/checkpoint.ts";
+import { livenessProperties } from "../liveness/check_liveness.ts";
 import { InputError } from "../errors.ts";
 import { closest } from "../state/names.ts";
 import {
@@ -365,8 +366,11 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
   const resumeDir = stringOf(parsed, "resume");
   // A resumed run keeps writing checkpoints where it resumed from, unless told otherwise.
   // The default folder is per parameters, so runs of one model with other parameters keep theirs.
+  // Liveness properties need the whole graph, which checkpoints do not hold: no default folder then.
   const checkpointDir = stringOf(parsed, "checkpoint") ?? resumeDir ??
-    defaultCheckpointDir(identityOf(instance, exact), `${out}/checkpoints`);
+    (livenessProperties(instance).length > 0
+      ? undefined
+      : defaultCheckpointDir(identityOf(instance, exact), `${out}/checkpoints`));
   const resume = resumeDir === undefined
     ? undefined
     : await readCheckpoint(resumeDir, identityOf(instance, exact));
@@ -393,7 +397,7 @@ async function commandExplore(parsed: ParsedArgs, io: Io): Promise<number> {
       stopOnViolation,
       memoryBytes: memoryBytes ?? memoryBudget(undefined),
       spillDir,
-      checkpointDir,
+      ...(checkpointDir !== undefined ? { checkpointDir } : {}),
       ...(checkpointEverySeconds !== undefined ? { checkpointEverySeconds } : {}),
       ...(resume ? { resume } : {}),
       interrupted: () => interrupt.signal.aborted,

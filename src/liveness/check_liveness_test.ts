@@ -110,7 +110,7 @@ Deno.test("liveness with checkpoints is refused; over a memory budget the graph 
 Deno.test("the graph has exactly the states the search stored", () => {
   for (const model of [spinOrFinish, blinkingRequest, mayEndEarly, hostWrites]) {
     const result = checkSync(model as unknown as Model, { params: { fairness: "strong" } });
-    assert.equal(result.liveness!.states, result.distinctStates, model.name);
-    assert.equal(result.liveness!.transitions, result.transitions, model.name);
+    assert.equal(result.livenessGraph!.states, result.distinctStates, model.name);
+    assert.equal(result.livenessGraph!.transitions, result.transitions, model.name);
   }
 });
