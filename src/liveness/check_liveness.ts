@@ -51,13 +51,17 @@ export function livenessProperties(instance: ModelInstance): [number, LivenessPr
 }
 
 /** Decides every liveness property of `instance` on its whole reachable graph. */
-export function checkLiveness(instance: ModelInstance, control: BuildControl = {}): LivenessOutcome {
+export function checkLiveness(
+  instance: ModelInstance,
+  control: BuildControl = {},
+  expected?: { states: number; transitions: number },
+): LivenessOutcome {
   const started = performance.now();
   const properties = livenessProperties(instance);
   const verdicts = new Map<number, LivenessVerdict>();
   let graph: StateGraph;
   try {
-    graph = buildStateGraph(instance, control);
+    graph = buildStateGraph(instance, control, expected);
   } catch (error) {
     if (!(error instanceof GraphBuildStopped)) throw error;
     for (const [i] of properties) verdicts.set(i, { status: "incomplete" });

@@ -111,7 +111,7 @@ export function decideLiveness(
   const result = checkLiveness(instance, {
     ...(deadline === undefined ? {} : { deadline }),
     ...(options.interrupted ? { interrupted: options.interrupted } : {}),
-  });
+  }, { states: outcome.distinctStates, transitions: outcome.transitions });
   // The graph is stored exactly; the search's count can only be smaller, by states a fingerprint
   // collision hid. Anything else is a fault of the engine, not a result.
   if (

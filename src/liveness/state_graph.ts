@@ -73,16 +73,22 @@ class StateIndex {
   #slots: Uint32Array;
   #mask: number;
   #count = 0;
-  readonly #hashes = new GrowableUint32Array(1 << 12);
+  readonly #hashes: GrowableUint32Array;
   readonly #fp = new Uint32Array(2);
   readonly #states: GrowableUint32Array;
   readonly #words: number;
 
-  constructor(states: GrowableUint32Array, words: number) {
+  /** Whether the last `idOf` added its state. */
+  added = false;
+
+  constructor(states: GrowableUint32Array, words: number, expected: number) {
     this.#states = states;
     this.#words = words;
-    this.#slots = new Uint32Array(1 << 12);
-    this.#mask = this.#slots.length - 1;
+    let slots = 1 << 12;
+    while (slots < expected * 2) slots *= 2;
+    this.#slots = new Uint32Array(slots);
+    this.#mask = slots - 1;
+    this.#hashes = new GrowableUint32Array(Math.max(1 << 12, expected));
   }
 
   get bytes(): number {
@@ -90,7 +96,7 @@ class StateIndex {
   }
 
   /** The id of `state`, adding it (with the next id) when it is new; `added` says which. */
-  idOf(state: Uint32Array): { id: number; added: boolean } {
+  idOf(state: Uint32Array): number {
     fingerprint(state, 0, this.#words, this.#fp);
     const hash = (this.#fp[1]! ^ this.#fp[0]!) >>> 0;
     const data = this.#states.data;
@@ -107,14 +113,18 @@ class StateIndex {
           break;
         }
       }
-      if (same) return { id, added: false };
+      if (same) {
+        this.added = false;
+        return id;
+      }
     }
     const id = this.#count++;
     this.#states.pushWords(state, 0, w);
     this.#hashes.push(hash);
     if (this.#count * 2 > this.#slots.length) this.#grow();
     else this.#place(id, hash);
-    return { id, added: true };
+    this.added = true;
+    return id;
   }
 
   #place(id: number, hash: number): void {
@@ -134,19 +144,26 @@ class StateIndex {
  * Builds the reachable graph of `instance` breadth-first. The safety search has already run every
  * guard, effect and property on these states, so model code that fails here fails as it did there.
  */
-export function buildStateGraph(instance: ModelInstance, control: BuildControl = {}): StateGraph {
+export function buildStateGraph(
+  instance: ModelInstance,
+  control: BuildControl = {},
+  expected: { states: number; transitions: number } = { states: 0, transitions: 0 },
+): StateGraph {
   if (instance.canonicalize !== undefined) {
     throw new InputError(`Model ${instance.name}: the state graph of a symmetry-reduced model is not built.`);
   }
   const w = instance.words;
-  const states = new GrowableUint32Array(1 << 12);
-  const index = new StateIndex(states, w);
-  const edgeStart = new GrowableUint32Array(1 << 12);
-  const edgeTarget = new GrowableUint32Array(1 << 14);
-  const edgeAction = new GrowableUint32Array(1 << 14);
-  const parent = new GrowableUint32Array(1 << 12);
-  const parentAction = new GrowableUint32Array(1 << 12);
-  let ends = new Uint8Array(1 << 12);
+  // Sized from the search's counts, so that nothing is copied while the graph grows.
+  const n = Math.max(1 << 12, expected.states + 1);
+  const g = Math.max(1 << 14, expected.transitions + 1);
+  const states = new GrowableUint32Array(n * w);
+  const index = new StateIndex(states, w, n);
+  const edgeStart = new GrowableUint32Array(n + 1);
+  const edgeTarget = new GrowableUint32Array(g);
+  const edgeAction = new GrowableUint32Array(g);
+  const parent = new GrowableUint32Array(n);
+  const parentAction = new GrowableUint32Array(n);
+  let ends = new Uint8Array(n);
   const current = new Uint32Array(w);
   const next = new Uint32Array(w);
   const currentView = createReadonlyView(current, instance.shape);
@@ -161,7 +178,8 @@ export function buildStateGraph(instance: ModelInstance, control: BuildControl =
     } catch (error) {
       throw modelFailure(instance, `init${instance.inits.length > 1 ? ` #${k}` : ""}`, 0, error);
     }
-    if (index.idOf(next).added) {
+    index.idOf(next);
+    if (index.added) {
       parent.push(NO_PARENT);
       parentAction.push(k);
     }
@@ -180,7 +198,8 @@ export function buildStateGraph(instance: ModelInstance, control: BuildControl =
       }
     }
     edgeStart.push(edgeTarget.length);
-    current.set(states.data.subarray(id * w, id * w + w));
+    const data = states.data;
+    for (let k = 0; k < w; k++) current[k] = data[id * w + k]!;
     let count: number;
     try {
       count = compiled.enabled(currentView, enabled);
@@ -201,8 +220,8 @@ export function buildStateGraph(instance: ModelInstance, control: BuildControl =
         }
         throw modelFailure(instance, `action ${instance.actions[act]!.text}`, depthOf(id), error);
       }
-      const { id: target, added } = index.idOf(next);
-      if (added) {
+      const target = index.idOf(next);
+      if (index.added) {
         parent.push(id);
         parentAction.push(act);
       }
