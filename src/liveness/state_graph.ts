@@ -24,8 +24,11 @@ import { NO_PARENT } from "../store/keys.ts";
 /** The target of an edge whose action is enabled but whose effect failed an assertion: no successor. */
 export const NO_TARGET = 0xffffffff;
 
-/** Bytes the graph holds per state, beyond its packed words (hash, table, offsets, tree, flags). */
-export const BYTES_PER_STATE = 4 + 8 + 4 + 8 + 1;
+/**
+ * Bytes the graph holds per state beyond its packed words: the table (8 bytes a slot, at most half
+ * full, so 16 to 32), the edge offset, the tree's parent and action, and the end flag.
+ */
+export const BYTES_PER_STATE = 32 + 4 + 8 + 1;
 /** Bytes per transition (target and action instance). */
 export const BYTES_PER_TRANSITION = 8;
 
@@ -68,12 +71,14 @@ export interface BuildControl {
   readonly interrupted?: () => boolean;
 }
 
-/** A hash table from packed states to ids, over the graph's own copy of the states. */
+/**
+ * A hash table from packed states to ids, over the graph's own copy of the states. Each slot holds the
+ * state's hash beside its id, so a probe reads one place and compares words only on a matching hash.
+ */
 class StateIndex {
-  #slots: Uint32Array;
-  #mask: number;
+  #slots: Uint32Array; // [hash, id + 1] pairs; id + 1 = 0 is an empty slot
+  #mask: number; // slots - 1, in pairs
   #count = 0;
-  readonly #hashes: GrowableUint32Array;
   readonly #fp = new Uint32Array(2);
   readonly #states: GrowableUint32Array;
   readonly #words: number;
@@ -86,57 +91,56 @@ class StateIndex {
     this.#words = words;
     let slots = 1 << 12;
     while (slots < expected * 2) slots *= 2;
-    this.#slots = new Uint32Array(slots);
+    this.#slots = new Uint32Array(2 * slots);
     this.#mask = slots - 1;
-    this.#hashes = new GrowableUint32Array(Math.max(1 << 12, expected));
   }
 
   get bytes(): number {
-    return this.#slots.byteLength + this.#hashes.bytes;
+    return this.#slots.byteLength;
   }
 
   /** The id of `state`, adding it (with the next id) when it is new; `added` says which. */
   idOf(state: Uint32Array): number {
-    fingerprint(state, 0, this.#words, this.#fp);
-    const hash = (this.#fp[1]! ^ this.#fp[0]!) >>> 0;
-    const data = this.#states.data;
     const w = this.#words;
-    for (let slot = hash & this.#mask;; slot = (slot + 1) & this.#mask) {
-      const entry = this.#slots[slot]!;
+    fingerprint(state, 0, w, this.#fp);
+    const hash = this.#fp[1]!;
+    const slots = this.#slots;
+    const data = this.#states.data;
+    const mask = this.#mask;
+    for (let slot = hash & mask;; slot = (slot + 1) & mask) {
+      const entry = slots[2 * slot + 1]!;
       if (entry === 0) break;
-      const id = entry - 1;
-      if (this.#hashes.get(id) !== hash) continue;
-      let same = true;
-      for (let k = 0, base = id * w; k < w; k++) {
-        if (data[base + k] !== state[k]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
+      if (slots[2 * slot] !== hash) continue;
+      const base = (entry - 1) * w;
+      let k = 0;
+      while (k < w && data[base + k] === state[k]) k++;
+      if (k === w) {
         this.added = false;
-        return id;
+        return entry - 1;
       }
     }
     const id = this.#count++;
     this.#states.pushWords(state, 0, w);
-    this.#hashes.push(hash);
-    if (this.#count * 2 > this.#slots.length) this.#grow();
-    else this.#place(id, hash);
+    if (this.#count * 2 > mask + 1) this.#grow();
+    this.#place(id, hash);
     this.added = true;
     return id;
   }
 
   #place(id: number, hash: number): void {
     let slot = hash & this.#mask;
-    while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
-    this.#slots[slot] = id + 1;
+    while (this.#slots[2 * slot + 1] !== 0) slot = (slot + 1) & this.#mask;
+    this.#slots[2 * slot] = hash;
+    this.#slots[2 * slot + 1] = id + 1;
   }
 
   #grow(): void {
-    this.#slots = new Uint32Array(this.#slots.length * 2);
-    this.#mask = this.#slots.length - 1;
-    for (let id = 0; id < this.#count; id++) this.#place(id, this.#hashes.get(id));
+    const old = this.#slots;
+    this.#slots = new Uint32Array(old.length * 2);
+    this.#mask = old.length - 1;
+    for (let slot = 0; slot < old.length; slot += 2) {
+      if (old[slot + 1] !== 0) this.#place(old[slot + 1]! - 1, old[slot]!);
+    }
   }
 }
 
