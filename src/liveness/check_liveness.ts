@@ -16,7 +16,7 @@
 
 import { ReplayError } from "../trace/trace.ts";
 import type { Trace } from "../trace/trace.ts";
-import type { ModelInstance } from "../model/model.ts";
+import type { ActionInstance, ModelInstance } from "../model/model.ts";
 import { modelFailure } from "../model/model_failure.ts";
 import { isLiveness, type LivenessProperty } from "../model/properties.ts";
 import { equalWords, Stepper } from "../model/step.ts";
@@ -165,7 +165,8 @@ function replayLasso(
   const holds = (p: (s: never) => boolean, w: Uint32Array, i: number) =>
     stepper.satisfies(p, w, i, `property ${property.name}`);
   const target = property.kind === "leadsTo" ? property.response : property.predicate;
-  for (let i = lasso.trigger; i < n; i++) {
+  // From the trigger on, and round the whole cycle when the trigger lies on it.
+  for (let i = Math.min(lasso.trigger, lasso.loop); i < n; i++) {
     if (holds(target, words[i]!, i)) throw refuse(`reaches what the property asks for at state ${i + 1}`, i);
   }
   if (property.kind === "leadsTo" && !holds(property.trigger, words[lasso.trigger]!, lasso.trigger)) {
@@ -184,7 +185,7 @@ function replayLasso(
     for (const act of instance.actions) {
       if (act.fairness === "none" || taken.has(act.index)) continue;
       let enabledCount = 0;
-      for (let i = lasso.loop; i < n; i++) if (stepper.enabled(words[i]!, act, i)) enabledCount++;
+      for (let i = lasso.loop; i < n; i++) if (hasSuccessor(stepper, words[i]!, act, i)) enabledCount++;
       const unfair = act.fairness === "weak" ? enabledCount === n - lasso.loop : enabledCount > 0;
       if (unfair) {
         throw refuse(`has a cycle that is not fair to ${act.text} (${act.fairness} fairness)`, lasso.loop);
@@ -200,6 +201,11 @@ function replayLasso(
     actions: lasso.actions.map((a) => instance.actions[a]!.label),
     loop: lasso.loop,
   });
+}
+
+/** Whether `act` is enabled in `state` as liveness takes it: its guard holds and its effect makes a state. */
+function hasSuccessor(stepper: Stepper, state: Uint32Array, act: ActionInstance, depth: number): boolean {
+  return stepper.enabled(state, act, depth) && !stepper.apply(state, act, depth).asserted;
 }
 
 function terminalHolds(instance: ModelInstance, words: Uint32Array): boolean {

@@ -34,8 +34,9 @@ function shortestPrefix(
   bad: Uint8Array,
   trigger: Uint8Array | undefined,
   cores: FairCores,
-): { states: number[]; actions: number[]; trigger: number } | undefined {
+): { states: number[]; actions: number[]; trigger: number; core: number } | undefined {
   const n = graph.size;
+  const triggerCore = trigger ? coresWithTrigger(graph, trigger, cores) : undefined;
   // Nodes are (state, phase): phase 0 before the trigger, 1 from it on (only phase 1 without a trigger).
   // Switching phase costs no step, so (s, 1) is discovered with (s, 0) and the queue stays in order.
   const seen = new Uint8Array(2 * n);
@@ -61,7 +62,8 @@ function shortestPrefix(
     const node = queue[head]!;
     const phase = node >= n ? 1 : 0;
     const s = phase ? node - n : node;
-    if (phase === 1 && cores.coreOf[s]! >= 0) {
+    // A core is entered after the trigger, or before it when the trigger lies on the core's cycle.
+    if ((phase === 1 && cores.coreOf[s]! >= 0) || (phase === 0 && triggerCore![s]! >= 0)) {
       found = node;
       break;
     }
@@ -90,7 +92,27 @@ function shortestPrefix(
   }
   states.reverse();
   actions.reverse();
-  return { states, actions, trigger: trigger ? states.length - 1 - triggerAt : 0 };
+  const entry = states.at(-1)!;
+  if (found < n) return { states, actions, trigger: -1, core: triggerCore![entry]! };
+  return {
+    states,
+    actions,
+    trigger: trigger ? states.length - 1 - triggerAt : 0,
+    core: cores.coreOf[entry]!,
+  };
+}
+
+/**
+ * For each state, a cycle core containing it that holds a state where the trigger holds (every core
+ * state is one where the response is false), or -1: entering such a core, the cycle can pass the trigger.
+ */
+function coresWithTrigger(graph: StateGraph, trigger: Uint8Array, cores: FairCores): Int32Array {
+  const of = new Int32Array(graph.size).fill(-1);
+  cores.cores.forEach((core, k) => {
+    if (core.kind !== "cycle" || !core.states.some((s) => trigger[s] === 1)) return;
+    for (const s of core.states) if (of[s] === -1) of[s] = k;
+  });
+  return of;
 }
 
 /** What a fair cycle through a core must do for one fair instance. */
@@ -167,8 +189,17 @@ function sourceOf(graph: StateGraph, edge: number): number {
   return lo; // the last state whose edges start at or before `edge`: states without edges are skipped
 }
 
-/** A fair cycle from `entry` back to it inside `core`, as edges. */
-function fairCycle(graph: StateGraph, core: FairCore, entry: number, fairness: FairnessOf): number[] {
+/**
+ * A fair cycle from `entry` back to it inside `core`, as edges; through a state `visit` accepts, when
+ * given (the trigger of a leadsTo whose trigger lies on the cycle).
+ */
+function fairCycle(
+  graph: StateGraph,
+  core: FairCore,
+  entry: number,
+  fairness: FairnessOf,
+  visit?: (s: number) => boolean,
+): number[] {
   const inCore = new Uint8Array(graph.size);
   for (const s of core.states) inCore[s] = 1;
   const visited = new Set<number>([entry]);
@@ -183,6 +214,7 @@ function fairCycle(graph: StateGraph, core: FairCore, entry: number, fairness: F
       cycle.push(e);
     }
   };
+  if (visit !== undefined && !visit(entry)) follow(walk(graph, inCore, at, visit, () => false));
   for (const { action, orDisabled } of obligationsOf(graph, core, fairness)) {
     if (taken.has(action)) continue;
     if (orDisabled && [...visited].some((s) => !hasAction(graph, s, action))) continue;
@@ -208,14 +240,18 @@ export function findLasso(
   if (prefix === undefined) return undefined;
   const entry = prefix.states.at(-1)!;
   const initIndex = graph.parentAction[prefix.states[0]!]!;
-  const core = cores.cores[cores.coreOf[entry]!]!;
+  const core = cores.cores[prefix.core]!;
   const loop = prefix.states.length - 1;
   if (core.kind === "end") {
     return { states: prefix.states, initIndex, actions: prefix.actions, loop, trigger: prefix.trigger };
   }
-  const cycle = fairCycle(graph, core, entry, fairness);
+  const onCycle = prefix.trigger === -1 ? (s: number) => trigger![s] === 1 : undefined;
+  const cycle = fairCycle(graph, core, entry, fairness, onCycle);
   const states = [...prefix.states];
   for (const e of cycle.slice(0, -1)) states.push(graph.edgeTarget[e]!);
   const actions = [...prefix.actions, ...cycle.map((e) => graph.edgeAction[e]!)];
-  return { states, initIndex, actions, loop, trigger: prefix.trigger };
+  const triggerAt = prefix.trigger >= 0
+    ? prefix.trigger
+    : states.findIndex((s, i) => i >= loop && trigger![s] === 1);
+  return { states, initIndex, actions, loop, trigger: triggerAt };
 }

@@ -21,7 +21,10 @@ import { createReadonlyView, createView } from "../state/state_view.ts";
 import { GrowableUint32Array } from "../store/growable_array.ts";
 import { NO_PARENT } from "../store/keys.ts";
 
-/** The target of an edge whose action is enabled but whose effect failed an assertion: no successor. */
+/**
+ * Kept for readers of edges; no edge has it: an instance whose effect fails an assertion makes no
+ * successor, and an instance is enabled, as TLA+'s ENABLED has it, only where it has one.
+ */
 export const NO_TARGET = 0xffffffff;
 
 /**
@@ -42,7 +45,7 @@ export interface StateGraph {
   readonly states: Uint32Array;
   /** State `id`'s edges are `edgeStart[id] .. edgeStart[id + 1]` (firing order). */
   readonly edgeStart: Uint32Array;
-  /** Each edge's target state, or NO_TARGET when its effect failed an assertion. */
+  /** Each edge's target state. */
   readonly edgeTarget: Uint32Array;
   /** Each edge's action instance. */
   readonly edgeAction: Uint32Array;
@@ -217,11 +220,7 @@ export function buildStateGraph(
       try {
         compiled.apply(act, nextView);
       } catch (error) {
-        if (error instanceof AssertionSignal) {
-          edgeTarget.push(NO_TARGET);
-          edgeAction.push(act);
-          continue;
-        }
+        if (error instanceof AssertionSignal) continue; // no successor (a safety violation)
         throw modelFailure(instance, `action ${instance.actions[act]!.text}`, depthOf(id), error);
       }
       const target = index.idOf(next);
