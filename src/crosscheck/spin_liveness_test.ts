@@ -1,5 +1,6 @@
 /**
- * SPIN's verdicts on Promela twins (spin_liveness.ts) against the naive liveness checker's, on the
+ * SPIN's verdicts on Promela twins (spin_liveness.ts) against the naive liveness checker's and the
+ * engine's (which must agree with each other first), on the
  * page-sharing model with and without fairness on the guest's revoke, and on random models with weak
  * or no fairness. Skipped when spin or gcc is not on PATH.
  */
@@ -10,14 +11,27 @@ import { pageSharing } from "./page_sharing.ts";
 import { type FairnessMode, randomLivenessCase } from "./random_model.ts";
 import { pageSharingTwin, randomTwin, spinAvailable, spinVerdicts, type Twin } from "./spin_liveness.ts";
 import { bool, defineModel } from "../../mod.ts";
+import { checkSync } from "../check/check.ts";
+import { isLiveness } from "../model/properties.ts";
 
 const { available, missing } = spinAvailable();
 const skipped = available ? "" : ` (SKIPPED: ${missing.join(" and ")} not on PATH)`;
 if (!available) console.log(`spin_liveness_test: SKIPPED, ${missing.join(" and ")} not on PATH`);
 
+/** The engine's status of each liveness property. */
+function engineStatuses(model: unknown, params: Record<string, unknown>): Record<string, string> {
+  const result = checkSync(model as Model, { params });
+  return Object.fromEntries(
+    result.properties.filter((p) => isLiveness(p.kind)).map((p) => [p.name, p.status]),
+  );
+}
+
+/** The naive checker's status of each liveness property, once the engine is seen to agree. */
 function naiveStatuses(model: unknown, params: Record<string, unknown>): Record<string, string> {
   const result = checkLivenessNaively(instantiate(model as Model, params));
-  return Object.fromEntries(Object.entries(result.properties).map(([name, v]) => [name, v.status]));
+  const statuses = Object.fromEntries(Object.entries(result.properties).map(([name, v]) => [name, v.status]));
+  assert.deepEqual(engineStatuses(model, params), statuses, `the engine on ${(model as Model).name}`);
+  return statuses;
 }
 
 Deno.test({
@@ -113,6 +127,7 @@ Deno.test({
         `fairness of seed ${seed}`,
       );
       const statuses = Object.fromEntries(Object.entries(naive.properties).map(([n, v]) => [n, v.status]));
+      assert.deepEqual(engineStatuses(model, params), statuses, `the engine on seed ${seed}`);
       const fair = twin.instances.some((a) => a.fairness === "weak");
       cases.push({ seed, twin, fair, statuses, states: naive.graph.keys.length });
       properties += Object.keys(statuses).length;
