@@ -16,7 +16,8 @@
 
 import { ReplayError } from "../trace/trace.ts";
 import type { Trace } from "../trace/trace.ts";
-import type { ActionInstance, ModelInstance } from "../model/model.ts";
+import type { ModelInstance } from "../model/model.ts";
+import { judgeLasso } from "../trace/lasso_check.ts";
 import { modelFailure } from "../model/model_failure.ts";
 import { isLiveness, type LivenessProperty } from "../model/properties.ts";
 import { equalWords, Stepper } from "../model/step.ts";
@@ -162,36 +163,12 @@ function replayLasso(
     }
     if (i + 1 < n) words.push(stepper.next.slice());
   }
-  const holds = (p: (s: never) => boolean, w: Uint32Array, i: number) =>
-    stepper.satisfies(p, w, i, `property ${property.name}`);
-  const target = property.kind === "leadsTo" ? property.response : property.predicate;
-  // From the trigger on, and round the whole cycle when the trigger lies on it.
-  for (let i = Math.min(lasso.trigger, lasso.loop); i < n; i++) {
-    if (holds(target, words[i]!, i)) throw refuse(`reaches what the property asks for at state ${i + 1}`, i);
-  }
-  if (property.kind === "leadsTo" && !holds(property.trigger, words[lasso.trigger]!, lasso.trigger)) {
-    throw refuse(`has no trigger at state ${lasso.trigger + 1}`, lasso.trigger);
-  }
-  const closing = lasso.actions.length === n;
-  if (!closing) {
-    const last = words[n - 1]!;
-    const ends = (instance.terminal !== undefined && terminalHolds(instance, last)) ||
-      instance.actions.every((a) =>
-        !stepper.enabled(last, a, n - 1) || stepper.apply(last, a, n - 1).asserted
-      );
-    if (!ends) throw refuse("stops in a state where the behaviour cannot end", n - 1);
-  } else {
-    const taken = new Set(lasso.actions.slice(lasso.loop));
-    for (const act of instance.actions) {
-      if (act.fairness === "none" || taken.has(act.index)) continue;
-      let enabledCount = 0;
-      for (let i = lasso.loop; i < n; i++) if (hasSuccessor(stepper, words[i]!, act, i)) enabledCount++;
-      const unfair = act.fairness === "weak" ? enabledCount === n - lasso.loop : enabledCount > 0;
-      if (unfair) {
-        throw refuse(`has a cycle that is not fair to ${act.text} (${act.fairness} fairness)`, lasso.loop);
-      }
-    }
-  }
+  const verdict = judgeLasso(instance, stepper, {
+    states: words,
+    actions: lasso.actions.map((a) => instance.actions[a]!),
+    loop: lasso.loop,
+  }, property);
+  if (!verdict.shown) throw refuse(`does not show the violation: ${verdict.why}`, lasso.loop);
   const states = words.map((w) => Object.freeze(toValue(createView(w.slice(), instance.shape) as never)));
   return Object.freeze({
     model: instance.name,
@@ -201,17 +178,4 @@ function replayLasso(
     actions: lasso.actions.map((a) => instance.actions[a]!.label),
     loop: lasso.loop,
   });
-}
-
-/** Whether `act` is enabled in `state` as liveness takes it: its guard holds and its effect makes a state. */
-function hasSuccessor(stepper: Stepper, state: Uint32Array, act: ActionInstance, depth: number): boolean {
-  return stepper.enabled(state, act, depth) && !stepper.apply(state, act, depth).asserted;
-}
-
-function terminalHolds(instance: ModelInstance, words: Uint32Array): boolean {
-  try {
-    return instance.terminal!(createReadonlyView(words.slice(), instance.shape));
-  } catch (error) {
-    throw modelFailure(instance, "terminal", 0, error);
-  }
 }

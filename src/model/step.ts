@@ -89,6 +89,12 @@ export class Stepper {
     );
   }
 
+  /** Whether the model's `terminal` holds of `state` (false when it has none). */
+  terminal(state: Uint32Array, depth: number): boolean {
+    const terminal = this.instance.terminal;
+    return terminal !== undefined && this.#reading(state, "terminal", depth, () => terminal(this.#readView));
+  }
+
   /** Whether `predicate` (a liveness property's predicate, trigger or response) holds of `state`. */
   satisfies(predicate: (state: never) => boolean, state: Uint32Array, depth: number, where: string): boolean {
     return this.#reading(state, where, depth, () => predicate(this.#readView as never));
