@@ -49,6 +49,7 @@ export { boolParam, enumParam, intParam } from "./src/model/params.ts";
 export type { BoolParam, EnumParam, IntParam, Param, Params, ParamValues } from "./src/model/params.ts";
 export { action, defineModel, range } from "./src/model/model.ts";
 export type {
+  ActionFairness,
   ActionParamDomains,
   ActionParamValues,
   ActionSpec,
@@ -56,11 +57,22 @@ export type {
   ModelKit,
   ModelSpec,
 } from "./src/model/model.ts";
-export { always, assert, assertion, sometimes, transition } from "./src/model/properties.ts";
+export {
+  always,
+  assert,
+  assertion,
+  eventually,
+  leadsTo,
+  sometimes,
+  transition,
+} from "./src/model/properties.ts";
 export type {
   ActionLabel,
   AlwaysProperty,
   AssertionProperty,
+  EventuallyProperty,
+  LeadsToProperty,
+  LivenessProperty,
   Property,
   PropertyKind,
   SometimesProperty,

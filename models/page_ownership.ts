@@ -38,6 +38,11 @@ export default defineModel({
     fixed: boolParam({ default: true, description: "kexec_start waits until no page is host-mapped" }),
     check: boolParam({ default: true, description: "check the invariant host_mapped_implies_shared" }),
     symmetry: boolParam({ default: false, description: "declare pages interchangeable" }),
+    liveness: boolParam({
+      default: false,
+      description: "check that a shared page 0 is eventually revoked or freed (weak fairness on the guest)",
+    }),
+    fairHost: boolParam({ default: true, description: "with liveness: the host's unmap is weakly fair" }),
   },
   state: (p) => ({
     owner: arrayOf(p.symmetry ? indexSet("page", p.pages) : p.pages, enumOf("free", "guest", "shared")),
@@ -48,13 +53,16 @@ export default defineModel({
   init: () => {},
   actions: (p, { action }) => {
     const page = p.symmetry ? elementOf(indexSet("page", p.pages)) : range(p.pages);
+    const guest = p.liveness ? "weak" : "none";
     return [
       action("alloc", {
+        fair: guest,
         params: { page },
         guard: (s, { page }) => s.phase === "running" && s.owner.get(page) === "free",
         effect: (s, { page }) => s.owner.set(page, "guest"),
       }),
       action("share", {
+        fair: guest,
         params: { page },
         guard: (s, { page }) => s.phase === "running" && s.owner.get(page) === "guest",
         effect: (s, { page }) => {
@@ -63,17 +71,20 @@ export default defineModel({
         },
       }),
       action("unmap", {
+        fair: p.liveness && p.fairHost ? "weak" : "none",
         params: { page },
         guard: (s, { page }) => s.hostMapped.get(page),
         effect: (s, { page }) => s.hostMapped.set(page, false),
       }),
       action("revoke", {
+        fair: guest,
         params: { page },
         guard: (s, { page }) =>
           s.phase === "running" && s.owner.get(page) === "shared" && !s.hostMapped.get(page),
         effect: (s, { page }) => s.owner.set(page, "guest"),
       }),
       action("free", {
+        fair: guest,
         params: { page },
         guard: (s, { page }) => s.phase === "running" && s.owner.get(page) === "guest",
         effect: (s, { page }) => s.owner.set(page, "free"),
@@ -85,6 +96,7 @@ export default defineModel({
         effect: () => {},
       }),
       action("kexec_start", {
+        fair: guest,
         guard: (s) => s.phase === "running" && (!p.fixed || !s.hostMapped.includes(true)),
         effect: (s) => {
           s.phase = "kexec_pending";
@@ -92,6 +104,7 @@ export default defineModel({
       }),
       // The next kernel starts with every page free; the host's mappings survive (the bug).
       action("kexec_complete", {
+        fair: guest,
         guard: (s) => s.phase === "kexec_pending",
         effect: (s) => {
           s.owner.fill("free");
@@ -103,14 +116,21 @@ export default defineModel({
   },
   // Declared only on request, so the default state counts stay those of SPIN and Rumur without reduction.
   symmetry: (p) => p.symmetry ? ["page"] : [],
-  properties: (p, { always }) =>
-    p.check
-      ? [
-        always(
-          "host_mapped_implies_shared",
-          (s) => s.hostMapped.every((mapped, i) => !mapped || s.owner.get(i) === "shared"),
-          { description: "a page the host maps is owned as shared" },
-        ),
-      ]
-      : [],
+  properties: (p, { always, leadsTo }) => [
+    ...(p.check
+      ? [always(
+        "host_mapped_implies_shared",
+        (s) => s.hostMapped.every((mapped, i) => !mapped || s.owner.get(i) === "shared"),
+        { description: "a page the host maps is owned as shared" },
+      )]
+      : []),
+    ...(p.liveness
+      ? [leadsTo(
+        "shared_page_is_taken_back",
+        (s) => s.owner.get(0) === "shared",
+        (s) => s.owner.get(0) !== "shared",
+        { description: "a page shared with the host is eventually revoked, or freed by a kexec" },
+      )]
+      : []),
+  ],
 });

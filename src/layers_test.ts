@@ -16,6 +16,7 @@ const layers = [
   "model",
   "trace",
   "search",
+  "liveness",
   "check",
   "load",
   "crosscheck",

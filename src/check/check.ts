@@ -10,7 +10,13 @@ import type { Fields, Value } from "../state/domain.ts";
 import { InputError } from "../errors.ts";
 import { instantiate, type Model, type ModelInstance } from "../model/model.ts";
 import type { Params } from "../model/params.ts";
-import { isSafety, type PropertyKind, type PropertyStatus, statusOf } from "../model/properties.ts";
+import {
+  isLiveness,
+  isSafety,
+  type PropertyKind,
+  type PropertyStatus,
+  statusOf,
+} from "../model/properties.ts";
 import type { ModelRef } from "../model/model_ref.ts";
 import { searchParallel, type WorkerPool } from "../search/parallel_search.ts";
 import {
@@ -23,6 +29,8 @@ import {
 } from "../search/search.ts";
 import { checkSymmetry } from "../model/symmetry.ts";
 import { rebuildTrace, type Trace } from "../trace/trace.ts";
+import { decideLiveness, refuseUnsoundLiveness } from "../liveness/liveness_run.ts";
+import type { LivenessSummary } from "../liveness/liveness_run.ts";
 
 /** Options of `check`: parameter values and search options. */
 export interface CheckOptions extends SearchOptions {
@@ -120,6 +128,13 @@ export interface CheckResult extends Counts {
   readonly actions: readonly ActionCount[];
   /** Declared actions that never fired: usually a modelling mistake. */
   readonly unfiredActions: readonly string[];
+  /** The liveness properties taken together, when the model has any. */
+  readonly liveness?: SafetyVerdict;
+  /**
+   * The liveness pass, when the model has liveness properties and the search explored the whole space:
+   * the graph it stored and the time it took.
+   */
+  readonly livenessGraph?: LivenessSummary;
   /** Every property's result, in the order the model declares them, deadlock last. */
   readonly properties: readonly PropertyResult[];
   /** Threads the search ran on. */
@@ -202,7 +217,8 @@ export function checkSync<P extends Params, F extends Fields>(
 
 /** Checks a model already bound to its parameters, in the calling thread. */
 export function checkInstance(instance: ModelInstance, options: SearchOptions = {}): CheckResult {
-  return summarize(instance, search(instance, options));
+  refuseUnsoundLiveness(instance, options);
+  return summarize(instance, search(instance, options), options);
 }
 
 /**
@@ -215,16 +231,23 @@ export async function checkInstanceParallel(
   workers: number | WorkerPool,
   options: SearchOptions = {},
 ): Promise<CheckResult> {
+  refuseUnsoundLiveness(instance, options);
   if (typeof workers === "number" && workers <= 1) {
-    return summarize(instance, await searchInThread(instance, options));
+    return summarize(instance, await searchInThread(instance, options), options);
   }
-  return summarize(instance, await searchParallel(instance, ref, workers, options));
+  return summarize(instance, await searchParallel(instance, ref, workers, options), options);
 }
 
 /** Verdicts, counterexamples and counts from a search's raw outcome. */
-function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult {
+function summarize(instance: ModelInstance, outcome: SearchOutcome, options: SearchOptions): CheckResult {
+  const liveness = decideLiveness(instance, outcome, options);
   const properties = instance.properties.map(({ name, kind, description }, i): PropertyResult => {
     const p = { name, kind, description };
+    const decided = liveness?.verdicts.get(i);
+    if (decided) {
+      const { status, trace } = decided;
+      return trace ? { ...p, status, traceLength: trace.actions.length, trace } : { ...p, status };
+    }
     const finding = outcome.findings[i];
     const status = statusOf(kind, finding !== undefined, outcome.complete);
     if (!finding) return { ...p, status };
@@ -234,12 +257,10 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
   const failed = properties.some((p) => p.status === "violated" || p.status === "not witnessed");
   // Every property decided before the space was exhausted (all witnessed, say) is a definite answer.
   const decided = properties.every((p) => p.status !== "incomplete");
-  const verdict: Verdict = failed
-    ? "violated"
-    : outcome.complete || (decided && !outcome.limit)
-    ? "holds"
-    : "incomplete";
-  const { safety, witnesses } = splitVerdict(properties);
+  const limit = outcome.limit ?? liveness?.stopped;
+  const complete = outcome.complete && liveness?.stopped === undefined;
+  const verdict: Verdict = failed ? "violated" : complete || (decided && !limit) ? "holds" : "incomplete";
+  const { safety, witnesses, liveness: livenessVerdict } = splitVerdict(properties);
   const fired = new Map<string, number>(instance.actionNames.map((name) => [name, 0]));
   instance.actions.forEach((a, i) => fired.set(a.label.name, fired.get(a.label.name)! + outcome.fired[i]!));
   const actions = [...fired].map(([name, count]) => ({ name, fired: count }));
@@ -252,8 +273,8 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
     verdict,
     safety,
     witnesses,
-    ...(outcome.limit ? { limit: outcome.limit } : {}),
-    complete: outcome.complete,
+    ...(limit ? { limit } : {}),
+    complete,
     exact: !lossy,
     distinctStates: n,
     transitions: outcome.transitions,
@@ -267,26 +288,32 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome): CheckResult
     collisionProbabilityBound: lossy ? Math.min(1, (n * g) / 2 ** 64) : 0,
     actions,
     unfiredActions: actions.filter((a) => a.fired === 0).map((a) => a.name),
+    ...(livenessVerdict ? { liveness: livenessVerdict } : {}),
+    ...(liveness?.summary ? { livenessGraph: liveness.summary } : {}),
     properties,
     workers: outcome.workers,
     ...(outcome.checkpoint ? { checkpoint: outcome.checkpoint } : {}),
-    warnings: instance.canonicalize ? checkSymmetry(instance) : [],
+    warnings: [...(instance.canonicalize ? checkSymmetry(instance) : []), ...(liveness?.warnings ?? [])],
   };
 }
 
-/** Safety and witnesses apart, as the kinds table says (src/model/properties.ts). */
+/** Safety, liveness and witnesses apart, as the kinds table says (src/model/properties.ts). */
 export function splitVerdict(
   properties: readonly PropertyResult[],
-): { safety: SafetyVerdict; witnesses: WitnessCount } {
-  const safetyProperties = properties.filter((p) => isSafety(p.kind));
+): { safety: SafetyVerdict; witnesses: WitnessCount; liveness?: SafetyVerdict } {
+  const together = (group: readonly PropertyResult[]): SafetyVerdict =>
+    group.some((p) => p.status === "violated")
+      ? "violated"
+      : group.some((p) => p.status === "incomplete")
+      ? "incomplete"
+      : "holds";
+  const safetyProperties = properties.filter((p) => isSafety(p.kind) && !isLiveness(p.kind));
+  const livenessOnes = properties.filter((p) => isLiveness(p.kind));
   const positive = properties.filter((p) => !isSafety(p.kind));
-  const safety: SafetyVerdict = safetyProperties.some((p) => p.status === "violated")
-    ? "violated"
-    : safetyProperties.some((p) => p.status === "incomplete")
-    ? "incomplete"
-    : "holds";
+  const safety = together(safetyProperties);
   const count = (status: PropertyStatus) => positive.filter((p) => p.status === status).length;
   return {
+    ...(livenessOnes.length > 0 ? { liveness: together(livenessOnes) } : {}),
     safety,
     witnesses: {
       total: positive.length,

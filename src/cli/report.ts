@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isSafety } from "../model/properties.ts";
+import { isLiveness, isSafety } from "../model/properties.ts";
 import type { CheckResult, PropertyResult, WitnessCount } from "../check/check.ts";
 import type { Progress } from "../search/search.ts";
 import type { TracePaths } from "./command.ts";
@@ -48,9 +48,14 @@ export function formatWitnesses(
 /** The headline's outcome: `safety HOLDS, witnesses 1/3 (not witnessed: a, b)`. */
 export function formatOutcome(result: CheckResult): string {
   const missing = result.properties.filter((p) => p.status === "not witnessed").map((p) => p.name);
-  const violated = result.properties.filter((p) => isSafety(p.kind) && p.status === "violated");
-  const safety = `safety ${result.safety.toUpperCase()}${
-    violated.length ? ` (${violated.map((p) => p.name).join(", ")})` : ""
+  const violatedOf = (live: boolean) =>
+    result.properties.filter((p) =>
+      isSafety(p.kind) && isLiveness(p.kind) === live && p.status === "violated"
+    )
+      .map((p) => p.name);
+  const named = (names: string[]) => names.length ? ` (${names.join(", ")})` : "";
+  const safety = `safety ${result.safety.toUpperCase()}${named(violatedOf(false))}${
+    result.liveness ? `, liveness ${result.liveness.toUpperCase()}${named(violatedOf(true))}` : ""
   }`;
   if (result.witnesses.total === 0) return `${safety}, no witnesses declared`;
   return `${safety}, witnesses ${formatWitnesses(result.witnesses)} witnessed${

@@ -15,6 +15,7 @@ import { loadModel } from "../load/load_model.ts";
 import { instantiate } from "../model/model.ts";
 import { parseAssignments } from "../model/params.ts";
 import { defaultCheckpointDir, identityOf, readCheckpoint } from "../search/checkpoint.ts";
+import { livenessProperties } from "../liveness/check_liveness.ts";
 import { reproduceLine } from "./launcher.ts";
 import { formatCount, formatResultText, resultJson } from "./report.ts";
 
@@ -43,8 +44,11 @@ export async function* runExplore(args: ExploreArgs, context: CommandContext): C
   const traceDir = traceDirOption ?? `${options.out}/traces/${instance.name}`;
   // A resumed run keeps writing checkpoints where it resumed from, unless told otherwise.
   // The default folder is per parameters, so runs of one model with other parameters keep theirs.
+  // Liveness properties need the whole graph, which checkpoints do not hold: no default folder then.
   const checkpointDir = options.checkpoint ?? options.resume ??
-    defaultCheckpointDir(identityOf(instance, options.exact), `${options.out}/checkpoints`);
+    (livenessProperties(instance).length > 0
+      ? undefined
+      : defaultCheckpointDir(identityOf(instance, options.exact), `${options.out}/checkpoints`));
   const resume = options.resume === undefined
     ? undefined
     : await readCheckpoint(options.resume, identityOf(instance, options.exact));
@@ -75,7 +79,7 @@ export async function* runExplore(args: ExploreArgs, context: CommandContext): C
       stopOnViolation: options["stop-on-violation"],
       memoryBytes: options.memory,
       spillDir: options["spill-dir"],
-      checkpointDir,
+      ...(checkpointDir !== undefined ? { checkpointDir } : {}),
       checkpointEverySeconds: options["checkpoint-every"],
       ...(resume ? { resume } : {}),
       interrupted: () => interrupt.signal.aborted,

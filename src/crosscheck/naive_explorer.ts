@@ -35,7 +35,7 @@ function checked(domain: ScalarDomain, path: string, value: unknown): Value {
  * A view over a plain value, with the same interface as the engine's packed views; a read-only one
  * (for guards and properties) throws on every write.
  */
-function plainView(domain: Domain, holder: { v: Value }, path: string, readonly: boolean): unknown {
+export function plainView(domain: Domain, holder: { v: Value }, path: string, readonly: boolean): unknown {
   if (domain.kind === "record") {
     const view: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(domain.fields)) {
@@ -117,7 +117,8 @@ function plainView(domain: Domain, holder: { v: Value }, path: string, readonly:
   throw new TypeError("A scalar has no view of its own");
 }
 
-function zero(domain: Domain): Value {
+/** The zero value of a domain: every bool false, every int at its minimum, every enum at its first value. */
+export function zero(domain: Domain): Value {
   switch (domain.kind) {
     case "bool":
       return false;

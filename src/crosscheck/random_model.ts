@@ -10,6 +10,13 @@
  * The model is one `defineModel` whose parameters are the seed and the index of the name list, so worker
  * threads that import this module rebuild the same model.
  *
+ * With liveness (`generate(seed, list, true)`, the models of `randomLivenessCase`), the same seed's model
+ * also gets random `eventually` and `leadsTo` properties, a random fairness per action (its own weak or
+ * strong, or none to take the model's) and a random model default, and no `withinBoundary`. Those draws
+ * come after all the others, so the rest of the model is the one without liveness. Each model also
+ * records its structure (`Generated.structure`): leaves, actions and predicates as data, from which
+ * spin_liveness.ts writes a Promela twin.
+ *
  * @module
  */
 
@@ -25,9 +32,11 @@ import {
   type Value,
 } from "../state/domain.ts";
 import {
+  type ActionFairness,
   type ActionParamDomains,
   type ActionSpec,
   defineModel,
+  type Model,
   type ModelKit,
   range,
 } from "../model/model.ts";
@@ -83,16 +92,74 @@ function zeroOf(domain: ScalarDomain): Value {
   return domain.kind === "bool" ? false : domain.kind === "int" ? domain.min : domain.values[0]!;
 }
 
+/**
+ * A predicate as data: `any` holds when one of the leaves (by index in `RandomStructure.leaves`) has
+ * the value (one leaf: an equality; an array's elements: its `includes` or `some`).
+ */
+export type Expr =
+  | { readonly any: readonly number[]; readonly value: Value }
+  | { readonly not: Expr }
+  | { readonly and: readonly [Expr, Expr] }
+  | { readonly or: readonly [Expr, Expr] };
+
+/** A random model as data, for a twin in another language: what its closures do. */
+export interface RandomStructure {
+  /**
+   * Every scalar of the state, in order: the values it takes in the model (the first is its zero), and
+   * whether any action or initial state writes it (`active`; the others keep their zero).
+   */
+  readonly leaves: readonly {
+    readonly path: string;
+    readonly values: readonly Value[];
+    readonly active: boolean;
+  }[];
+  /** Each initial state: the leaves set away from zero, in order. */
+  readonly inits: readonly (readonly { readonly leaf: number; readonly value: Value }[])[];
+  /**
+   * The actions, in order. `k`: the length of the range parameter `k` (0: none); `twice`: a bool
+   * parameter `twice` (steps by two). Each write moves a leaf (with `param`, the leaf at index `k`) to
+   * the value `constant % values.length` when `constant >= 0`, else `by` (1, or 2 when twice) values on,
+   * cyclically, in its value list.
+   */
+  readonly actions: readonly {
+    readonly name: string;
+    readonly k: number;
+    readonly twice: boolean;
+    readonly guard: Expr | undefined;
+    readonly writes: readonly {
+      readonly leaves: readonly number[];
+      readonly param: boolean;
+      readonly constant: number;
+    }[];
+    /** Its own fairness (liveness only). */
+    readonly fair: ActionFairness | undefined;
+  }[];
+  readonly terminal: Expr | undefined;
+  /** The liveness properties (liveness only). */
+  readonly liveness: readonly (
+    | { readonly name: string; readonly kind: "eventually"; readonly p: Expr }
+    | { readonly name: string; readonly kind: "leadsTo"; readonly t: Expr; readonly r: Expr }
+  )[];
+  /** The model's default fairness (liveness only). */
+  readonly fairness: ActionFairness | undefined;
+}
+
 /** What a seed generated: the state's fields and builders for the rest of the model. */
 interface Generated {
   readonly fields: Fields;
   readonly inits: ((state: unknown) => void)[];
-  readonly actions: (kit: ModelKit<Fields>) => ActionSpec<Fields, ActionParamDomains>[];
+  /** The actions; `fair` maps each action's own fairness (liveness only; default: as generated). */
+  readonly actions: (
+    kit: ModelKit<Fields>,
+    fair?: (f: ActionFairness | undefined) => ActionFairness | undefined,
+  ) => ActionSpec<Fields, ActionParamDomains>[];
   readonly properties: (kit: ModelKit<Fields>) => Property<Fields>[];
   readonly terminal: ((state: unknown) => boolean) | undefined;
   readonly withinBoundary: ((state: unknown) => boolean) | undefined;
   /** A one-line description of the shape, for messages. */
   readonly summary: string;
+  /** The model as data. */
+  readonly structure: RandomStructure;
 }
 
 /** JavaScript's special names, and words of the trace formats. */
@@ -223,27 +290,27 @@ export function nameList(index: number): readonly string[] {
 
 const cache = new Map<string, Generated>();
 
-/** Generates the model of `seed` with names from `nameList(list)`. */
-export function generate(seed: number, list = 0): Generated {
-  const key = `${seed}:${list}`;
+/** Generates the model of `seed` with names from `nameList(list)`, with liveness properties or not. */
+export function generate(seed: number, list = 0, liveness = false): Generated {
+  const key = `${seed}:${list}${liveness ? ":liveness" : ""}`;
   let generated = cache.get(key);
   if (!generated) {
-    generated = generateUncached(seed, nameList(list));
+    generated = generateUncached(seed, nameList(list), liveness);
     cache.set(key, generated);
   }
   return generated;
 }
 
-function generateUncached(seed: number, names: readonly string[]): Generated {
+function generateUncached(seed: number, names: readonly string[], liveness: boolean): Generated {
   for (let attempt = 0;; attempt++) {
-    const made = attemptModel(prng(seed * 7919 + attempt), names);
+    const made = attemptModel(prng(seed * 7919 + attempt), names, liveness);
     if (made) return made;
   }
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function attemptModel(rng: () => number, names: readonly string[]): Generated | undefined {
+function attemptModel(rng: () => number, names: readonly string[], liveness: boolean): Generated | undefined {
   const below = (n: number) => Math.floor(rng() * n);
   const pick = <T>(xs: readonly T[]): T => xs[below(xs.length)]!;
   const distinctNames = (n: number, from: readonly string[]): string[] => {
@@ -313,6 +380,13 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
     a.path.every((s, i) => i === at || JSON.stringify(s) === JSON.stringify(b.path[i]));
   for (let k = 2 + below(4); k > 0; k--) activate(pick(leaves));
 
+  // Each predicate's structure, by the predicate (the closures are the model; these say what they do).
+  const exprs = new Map<unknown, Expr>();
+  const tagged = <T>(f: T, e: Expr): T => {
+    exprs.set(f, e);
+    return f;
+  };
+  const expr = (f: unknown): Expr => exprs.get(f)!;
   // Actions: each writes one or two active leaves; a parameter picks an array element or a value.
   const actionNames = distinctNames(2 + below(4), names.filter((n) => identifier.test(n)));
   interface Write {
@@ -346,15 +420,23 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
     const value = pick(leaf.values);
     const r = rng();
     const last = leaf.path[leaf.path.length - 1]!;
+    const at = leaf.path.length - 1;
+    const elements = { any: leaves.flatMap((l, i) => sameExcept(l, leaf, at) ? [i] : []), value };
     if ("index" in last && r < 0.2) {
       // Through the array view's own methods.
-      return (view) => (parent(view, leaf.path) as { includes(v: Value): boolean }).includes(value);
+      return tagged(
+        (view) => (parent(view, leaf.path) as { includes(v: Value): boolean }).includes(value),
+        elements,
+      );
     }
     if ("index" in last && r < 0.3) {
-      return (view) =>
-        (parent(view, leaf.path) as { some(f: (v: Value) => boolean): boolean }).some((v) => v === value);
+      return tagged(
+        (view) =>
+          (parent(view, leaf.path) as { some(f: (v: Value) => boolean): boolean }).some((v) => v === value),
+        elements,
+      );
     }
-    return (view) => read(view, leaf.path) === value;
+    return tagged((view) => read(view, leaf.path) === value, { any: [leaves.indexOf(leaf)], value });
   }
   function predicate(): (view: unknown) => boolean {
     const a = atom(), b = atom();
@@ -362,18 +444,20 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
       case 0:
         return a;
       case 1:
-        return (s) => !a(s);
+        return tagged((s) => !a(s), { not: expr(a) });
       case 2:
-        return (s) => a(s) && !b(s);
+        return tagged((s) => a(s) && !b(s), { and: [expr(a), { not: expr(b) }] });
       default:
-        return (s) => a(s) || b(s);
+        return tagged((s) => a(s) || b(s), { or: [expr(a), expr(b)] });
     }
   }
 
   /** A predicate that holds in most states: guards and boundaries that rarely hold make tiny models. */
   function likely(): (view: unknown) => boolean {
     const a = predicate(), b = predicate();
-    return rng() < 0.5 ? (s) => !(a(s) && b(s)) : (s) => a(s) || !b(s);
+    return rng() < 0.5
+      ? tagged((s) => !(a(s) && b(s)), { not: { and: [expr(a), expr(b)] } })
+      : tagged((s) => a(s) || !b(s), { or: [expr(a), { not: expr(b) }] });
   }
 
   let product = 1;
@@ -387,10 +471,12 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
       : values[(values.indexOf(read(view, leaf.path)) + by) % values.length]!;
     write(view, leaf.path, next);
   };
+  const initSets: { leaf: Leaf; value: Value }[][] = [];
   const inits: ((state: unknown) => void)[] = Array.from({ length: 1 + below(2) }, (_, k) => {
     const sets = k === 0
       ? []
       : active.filter(() => rng() < 0.5).map((leaf) => ({ leaf, value: pick(leaf.values) }));
+    initSets.push(sets);
     return (state: unknown) => sets.forEach(({ leaf, value }) => write(state, leaf.path, value));
   });
   const propertyNames = distinctNames(
@@ -404,14 +490,62 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
   const terminal = rng() < 0.3 ? predicate() : undefined;
   const withinBoundary = rng() < 0.2 ? likely() : undefined;
 
+  // Liveness: drawn after everything else, so that the rest of the model is the same without it.
+  const fairs: (ActionFairness | undefined)[] = specs.map(() => undefined);
+  let fairness: ActionFairness | undefined;
+  const livenessNames: string[] = [];
+  const livenessKinds: ("eventually" | "leadsTo")[] = [];
+  const livenessPredicates: (readonly [(view: unknown) => boolean, (view: unknown) => boolean])[] = [];
+  if (liveness) {
+    specs.forEach((_, i) => fairs[i] = pick([undefined, undefined, "weak", "strong"] as const));
+    fairness = pick([undefined, "weak", "strong"] as const);
+    livenessNames.push(...distinctNames(
+      1 + below(2),
+      names.filter((n) => identifier.test(n) && n !== "deadlock" && !propertyNames.includes(n)),
+    ));
+    for (const _ of livenessNames) {
+      livenessKinds.push(pick(["eventually", "leadsTo"] as const));
+      livenessPredicates.push([predicate(), predicate()]);
+    }
+  }
+  const structure: RandomStructure = {
+    leaves: leaves.map((l) => ({
+      path: JSON.stringify(l.path),
+      values: [...l.values],
+      active: active.includes(l),
+    })),
+    inits: initSets.map((sets) => sets.map(({ leaf, value }) => ({ leaf: leaves.indexOf(leaf), value }))),
+    actions: specs.map((spec, i) => ({
+      name: spec.name,
+      k: spec.paramLength,
+      twice: spec.flag,
+      guard: spec.guard ? expr(spec.guard) : undefined,
+      writes: spec.writes.map((w) => ({
+        leaves: w.leaves.map((l) => leaves.indexOf(l)),
+        param: w.param,
+        constant: w.constant,
+      })),
+      fair: fairs[i],
+    })),
+    terminal: terminal ? expr(terminal) : undefined,
+    liveness: livenessNames.map((name, i) => {
+      const [a, b] = livenessPredicates[i]!;
+      return livenessKinds[i] === "eventually"
+        ? { name, kind: "eventually", p: expr(a) }
+        : { name, kind: "leadsTo", t: expr(a), r: expr(b) };
+    }),
+    fairness,
+  };
+
   return {
     fields,
     inits,
-    actions: (kit) =>
-      specs.map((spec) => {
+    actions: (kit, fair = (f) => f) =>
+      specs.map((spec, i) => {
         const params: Record<string, ScalarDomain> = {};
         if (spec.paramLength > 0) params.k = range(spec.paramLength);
         if (spec.flag) params.twice = bool;
+        const own = fair(fairs[i]);
         return kit.action(spec.name, {
           params,
           ...(spec.guard ? { guard: (s: unknown) => spec.guard!(s) } : {}),
@@ -421,10 +555,11 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
               step(leaf, next, p.twice === true ? 2 : 1, w.constant);
             }
           },
+          ...(own ? { fair: own } : {}),
         }) as unknown as ActionSpec<Fields, ActionParamDomains>;
       }),
-    properties: (kit) =>
-      propertyNames.map((name, i) => {
+    properties: (kit) => [
+      ...propertyNames.map((name, i) => {
         const [a, b] = propertyPredicates[i]!;
         switch (propertyKinds[i]!) {
           case "always":
@@ -439,9 +574,15 @@ function attemptModel(rng: () => number, names: readonly string[]): Generated | 
             );
         }
       }),
+      ...livenessNames.map((name, i) => {
+        const [a, b] = livenessPredicates[i]!;
+        return livenessKinds[i] === "eventually" ? kit.eventually(name, a) : kit.leadsTo(name, a, b);
+      }),
+    ],
     terminal,
-    withinBoundary,
+    withinBoundary: liveness ? undefined : withinBoundary,
     summary: JSON.stringify(fields),
+    structure,
   };
 }
 
@@ -477,3 +618,80 @@ export const randomModel = defineModel({
   terminal: (s, p) => generate(p.seed, p.names).terminal?.(s) ?? false,
   withinBoundary: (s, p) => generate(p.seed, p.names).withinBoundary?.(s) ?? true,
 });
+
+/**
+ * How `randomLivenessCase` sets fairness: as generated; none at all; or strong replaced by weak (for
+ * SPIN, whose fairness is weak only).
+ */
+export type FairnessMode = "generated" | "none" | "weak";
+
+const fairnessModes: readonly FairnessMode[] = ["generated", "none", "weak"];
+
+/** The random model with liveness whose own default fairness is `fairness` (see randomLivenessCase). */
+function livenessModel(name: string, fairness: ActionFairness | undefined) {
+  return defineModel({
+    name,
+    description: "A random small model with liveness properties and fairness, for cross-checks.",
+    params: {
+      seed: intParam({ min: 0, max: 2 ** 31 - 1, default: 1, description: "which model" }),
+      names: intParam({ min: 0, max: 1000, default: 0, description: "0: plain names, 1: hostile names" }),
+      fairness: intParam({ min: 0, max: 2, default: 0, description: "0: as generated, 1: none, 2: weak" }),
+    },
+    state: (p) => generate(p.seed, p.names, true).fields,
+    init: [0, 1].map((k) => (s: unknown, p: { seed: number; names: number }) => {
+      const inits = generate(p.seed, p.names, true).inits;
+      inits[Math.min(k, inits.length - 1)]!(s);
+    }),
+    actions: (p, kit) =>
+      generate(p.seed, p.names, true).actions(
+        kit as unknown as ModelKit<Fields>,
+        (f) => p.fairness === 1 ? undefined : p.fairness === 2 && f === "strong" ? "weak" : f,
+      ),
+    properties: (p, kit) => generate(p.seed, p.names, true).properties(kit as unknown as ModelKit<Fields>),
+    terminal: (s, p) => generate(p.seed, p.names, true).terminal?.(s) ?? false,
+    ...(fairness ? { fairness } : {}),
+  });
+}
+
+/** The random model with liveness and no default fairness (see randomLivenessCase). */
+export const randomLivenessModel = livenessModel("random_liveness", undefined);
+/** The random model with liveness and weak fairness by default (see randomLivenessCase). */
+export const randomLivenessModelWeak = livenessModel("random_liveness_weak", "weak");
+/** The random model with liveness and strong fairness by default (see randomLivenessCase). */
+export const randomLivenessModelStrong = livenessModel("random_liveness_strong", "strong");
+
+/**
+ * The random model with liveness of `seed` (see the module's doc), with fairness as `mode` says. A
+ * model's default fairness is fixed in its spec, so the seed's generated default picks one of three
+ * models; `exportName` names it for worker threads.
+ *
+ * @example
+ * ```ts
+ * import { randomLivenessCase } from "./random_model.ts";
+ * import { instantiate } from "../model/model.ts";
+ * const { model, params } = randomLivenessCase(3);
+ * console.assert(instantiate(model, params).properties.some((p) => p.kind === "eventually" || p.kind === "leadsTo"));
+ * ```
+ */
+export function randomLivenessCase(
+  seed: number,
+  names = 0,
+  mode: FairnessMode = "generated",
+): { model: Model; params: { seed: number; names: number; fairness: number }; exportName: string } {
+  const generated = generate(seed, names, true).structure.fairness;
+  const fairness = mode === "none"
+    ? undefined
+    : mode === "weak" && generated === "strong"
+    ? "weak"
+    : generated;
+  const [model, exportName] = fairness === "weak"
+    ? [randomLivenessModelWeak, "randomLivenessModelWeak"]
+    : fairness === "strong"
+    ? [randomLivenessModelStrong, "randomLivenessModelStrong"]
+    : [randomLivenessModel, "randomLivenessModel"];
+  return {
+    model: model as unknown as Model,
+    params: { seed, names, fairness: fairnessModes.indexOf(mode) },
+    exportName,
+  };
+}

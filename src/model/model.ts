@@ -39,7 +39,10 @@ import {
   assertion,
   type CheckedProperty,
   DEADLOCK,
+  eventually,
   formatAction,
+  leadsTo,
+  predicatesOf,
   type Property,
   PROPERTY_KINDS,
   type PropertyKind,
@@ -67,7 +70,16 @@ export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
   readonly effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
   /** The environment's own move (the hypervisor using a registration): not progress for deadlock detection. */
   readonly background: boolean;
+  /** The fairness the action asks for, when it sets its own (else the model's `fairness`). */
+  readonly fair: ActionFairness | "none" | undefined;
 }
+
+/**
+ * The fairness of an action, for each combination of its parameter values apart (as TLA+'s
+ * `\A p : WF_vars(A(p))`): `weak`, an instance that stays enabled is eventually taken; `strong`, an
+ * instance enabled again and again is eventually taken.
+ */
+export type ActionFairness = "weak" | "strong";
 
 /**
  * Declares an action. `params` maps each parameter to a finite domain (`range(n)`, `bool`, `enumOf`);
@@ -92,6 +104,7 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
     guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
     effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
     background?: boolean;
+    fair?: ActionFairness | "none";
   },
 ): ActionSpec<F, A> {
   if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -102,6 +115,19 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
   }
   if (spec.guard !== undefined && typeof spec.guard !== "function") {
     throw new TypeError(`Expected the guard of action ${name} to be a function`);
+  }
+  if (spec.fair !== undefined && spec.fair !== "weak" && spec.fair !== "strong" && spec.fair !== "none") {
+    throw new TypeError(
+      `Expected the fairness of action ${name} to be "weak", "strong" or "none" but found ${
+        describe(spec.fair)
+      }`,
+    );
+  }
+  if (spec.fair !== undefined && spec.fair !== "none" && spec.background === true) {
+    throw new TypeError(
+      `Action ${name} is background (the environment's move) and cannot be fair: the environment is never ` +
+        `obliged to act`,
+    );
   }
   const params = spec.params ?? ({} as A);
   for (const [key, domain] of Object.entries(params)) {
@@ -116,6 +142,7 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
     guard: spec.guard,
     effect: spec.effect,
     background: spec.background === true,
+    fair: spec.fair,
   });
 }
 
@@ -153,6 +180,12 @@ export interface ModelKit<F extends Fields> {
        * so a hang is not hidden by the host writing forever.
        */
       background?: boolean;
+      /**
+       * Fairness for liveness properties, per combination of parameter values: `weak` (an instance that
+       * stays enabled is eventually taken), `strong` (one enabled infinitely often is taken) or `none`.
+       * Absent: the model's `fairness`. Background actions are never fair.
+       */
+      fair?: ActionFairness | "none";
     },
   ) => ActionSpec<F, A>;
   /** Declares an invariant (see `always`). */
@@ -163,6 +196,10 @@ export interface ModelKit<F extends Fields> {
   readonly transition: typeof transition<F>;
   /** Declares an assertion that effects check with `assert(condition, name)`. */
   readonly assertion: typeof assertion;
+  /** Declares a liveness property: every fair behaviour reaches a state (see `eventually`). */
+  readonly eventually: typeof eventually<F>;
+  /** Declares a liveness property: a trigger is always followed by a response (see `leadsTo`). */
+  readonly leadsTo: typeof leadsTo<F>;
   /**
    * In an effect: fails assertion `name` when `condition` is false (see properties.ts). Typed as
    * returning void, since TypeScript narrows only through functions declared by name.
@@ -170,7 +207,16 @@ export interface ModelKit<F extends Fields> {
   readonly assert: (condition: boolean, name: string, message?: string) => void;
 }
 
-const kit: ModelKit<Fields> = { action, always, sometimes, transition, assertion, assert };
+const kit: ModelKit<Fields> = {
+  action,
+  always,
+  sometimes,
+  transition,
+  assertion,
+  assert,
+  eventually,
+  leadsTo,
+};
 
 /** What `defineModel` takes. */
 export interface ModelSpec<P extends Params, F extends Fields> {
@@ -210,6 +256,12 @@ export interface ModelSpec<P extends Params, F extends Fields> {
    * symmetry only in some configurations.
    */
   readonly symmetry?: readonly string[] | ((params: ParamValues<P>) => readonly string[]);
+  /**
+   * The fairness of every action that does not set its own `fair` (background actions have none), for
+   * liveness properties. Absent: no action is fair, and a behaviour may stop taking any action that
+   * some other enabled action can replace.
+   */
+  readonly fairness?: ActionFairness;
 }
 
 /** A defined model: its spec, and `instantiate` to bind parameter values. */
@@ -282,6 +334,8 @@ export interface ActionInstance {
   readonly actionIndex: number;
   /** Whether the action is the environment's (see ModelKit.action). */
   readonly background: boolean;
+  /** Its fairness, the model's default applied (`none` for background actions). */
+  readonly fairness: ActionFairness | "none";
   /** The domain of each of its parameters, as declared (symmetry maps `elementOf` values). */
   readonly paramDomains: Readonly<Record<string, Domain>>;
 }
@@ -390,6 +444,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
         text: formatAction(label),
         guard: a.guard as ActionInstance["guard"],
         background: a.background === true,
+        fairness: a.background === true ? "none" : a.fair ?? spec.fairness ?? "none",
         effect: a.effect as ActionInstance["effect"],
         actionIndex,
         paramDomains: Object.freeze({ ...(a.params ?? {}) }) as Readonly<Record<string, Domain>>,
@@ -451,8 +506,10 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
       return code ??= [
         spec.state.toString(),
         ...inits.map((f) => f.toString()),
-        ...actions.map((a) => `${a.text}:${a.guard?.toString()}:${a.effect.toString()}:${a.background}`),
-        ...checked.map((p) => `${p.kind}:${p.name}:${"predicate" in p ? p.predicate.toString() : ""}`),
+        ...actions.map((a) =>
+          `${a.text}:${a.guard?.toString()}:${a.effect.toString()}:${a.background}:${a.fairness}`
+        ),
+        ...checked.map((p) => `${p.kind}:${p.name}:${predicatesOf(p).map(String).join(":")}`),
         String(terminal),
         String(withinBoundary),
         JSON.stringify(domain),
@@ -494,6 +551,19 @@ function checkAction(
   if (spec.background !== undefined && typeof spec.background !== "boolean") {
     throw new InputError(
       `Model ${modelName}: background of ${of} must be a boolean, but is ${describe(spec.background)}.`,
+    );
+  }
+  if (spec.fair !== undefined && spec.fair !== "weak" && spec.fair !== "strong" && spec.fair !== "none") {
+    throw new InputError(
+      `Model ${modelName}: the fairness of ${of} must be "weak", "strong" or "none", but is ${
+        describe(spec.fair)
+      }.`,
+    );
+  }
+  if (spec.fair !== undefined && spec.fair !== "none" && spec.background === true) {
+    throw new InputError(
+      `Model ${modelName}: ${of} is background (the environment's move) and cannot be fair: the ` +
+        `environment is never obliged to act.`,
     );
   }
   const params: unknown = spec.params ?? {};
@@ -542,7 +612,16 @@ function checkProperty(modelName: string, p: unknown, index: number): asserts p 
     );
   }
   checkModelName(modelName, "property", property.name);
-  if (property.kind !== "assertion" && typeof property.predicate !== "function") {
+  if (property.kind === "leadsTo") {
+    for (const part of ["trigger", "response"] as const) {
+      const f = (p as Record<string, unknown>)[part];
+      if (typeof f !== "function") {
+        throw new InputError(
+          `Model ${modelName}: the ${part} of ${name} must be a function, but is ${describe(f)}.`,
+        );
+      }
+    }
+  } else if (property.kind !== "assertion" && typeof property.predicate !== "function") {
     throw new InputError(
       `Model ${modelName}: the predicate of ${name} must be a function, but is ${
         describe(property.predicate)

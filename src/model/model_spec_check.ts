@@ -25,6 +25,7 @@ export const SPEC_PARTS = [
   "terminal",
   "withinBoundary",
   "symmetry",
+  "fairness",
 ] as const;
 
 /** What each part must be, for the message; a part that is not required may be left out. */
@@ -40,6 +41,10 @@ const EXPECTED: Readonly<Record<(typeof SPEC_PARTS)[number], { what: string; req
   terminal: { what: "a function (state, params) => boolean", required: false },
   withinBoundary: { what: "a function (state, params) => boolean", required: false },
   symmetry: { what: "an array of index set names, or a function (params) => such an array", required: false },
+  fairness: {
+    what: `"weak" or "strong" (the fairness of actions that do not set their own)`,
+    required: false,
+  },
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -60,6 +65,8 @@ function fits(part: (typeof SPEC_PARTS)[number], value: unknown): boolean {
         (Array.isArray(value) && value.length > 0 && value.every((f) => typeof f === "function"));
     case "deadlock":
       return typeof value === "boolean";
+    case "fairness":
+      return value === "weak" || value === "strong";
     case "symmetry":
       return typeof value === "function" ||
         (Array.isArray(value) && value.every((s) => typeof s === "string"));

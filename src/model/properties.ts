@@ -7,6 +7,10 @@
  * - `transition(name, predicate)`: checked on every transition (state, action, next state), such as
  *   "no host write lands on a page the guest has reallocated".
  *
+ * - `eventually(name, predicate)`: every fair behaviour reaches a state that satisfies it (liveness).
+ * - `leadsTo(name, trigger, response)`: whenever `trigger` holds, `response` holds then or later, on
+ *   every fair behaviour (TLA+'s `trigger ~> response`).
+ *
  * - `assertion(name)`: a check made inside effects (Murphi's `assert`, TLC's `Assert`): an effect calls
  *   `assert(condition, name)`, and a false condition is a violation whose counterexample ends with that
  *   action (the state it would have made is not a state of the model).
@@ -30,7 +34,14 @@ export interface ActionLabel {
 }
 
 /** The kinds of property. */
-export type PropertyKind = "always" | "sometimes" | "transition" | "assertion" | "deadlock";
+export type PropertyKind =
+  | "always"
+  | "sometimes"
+  | "transition"
+  | "assertion"
+  | "deadlock"
+  | "eventually"
+  | "leadsTo";
 
 /** What the search evaluates a kind of property on, and what finding it means. */
 export interface PropertyKindRule {
@@ -38,9 +49,10 @@ export interface PropertyKindRule {
    * - `state`: each reachable state, as it is first stored;
    * - `transition`: each transition (state, action, next state);
    * - `effect`: inside each effect, through `assert`;
-   * - `deadlock`: each state where no action but background ones is enabled.
+   * - `deadlock`: each state where no action but background ones is enabled;
+   * - `cycle`: the behaviours of the whole state graph, once the search has stored it (liveness).
    */
-  readonly checkedOn: "state" | "transition" | "effect" | "deadlock";
+  readonly checkedOn: "state" | "transition" | "effect" | "deadlock" | "cycle";
   /**
    * `violation`: the first finding is a counterexample and the property is violated (a safety
    * property); `witness`: the first finding is a witness, and the property fails only when the whole
@@ -59,7 +71,14 @@ export const PROPERTY_KINDS: Readonly<Record<PropertyKind, PropertyKindRule>> = 
   transition: { checkedOn: "transition", finding: "violation" },
   assertion: { checkedOn: "effect", finding: "violation" },
   deadlock: { checkedOn: "deadlock", finding: "violation" },
+  eventually: { checkedOn: "cycle", finding: "violation" },
+  leadsTo: { checkedOn: "cycle", finding: "violation" },
 });
+
+/** Whether properties of this kind are checked on the behaviours of the state graph (liveness). */
+export function isLiveness(kind: PropertyKind): boolean {
+  return PROPERTY_KINDS[kind].checkedOn === "cycle";
+}
 
 /** Whether finding a property of this kind shows it is violated (as opposed to witnessed). */
 export function isSafety(kind: PropertyKind): boolean {
@@ -93,6 +112,11 @@ export function findingHeadline(kind: PropertyKind, name: string): string {
       return "Deadlock reached: no action is enabled and the state is not terminal.";
     case "sometimes":
       return `Witness (not a violation): ${name} holds in the last state.`;
+    case "eventually":
+      return `Liveness property ${name} is violated: a fair behaviour loops forever without reaching it.`;
+    case "leadsTo":
+      return `Liveness property ${name} is violated: its trigger holds, and a fair behaviour then loops ` +
+        `forever without its response.`;
   }
 }
 
@@ -142,12 +166,43 @@ export interface AssertionProperty {
   readonly description: string;
 }
 
+/** A liveness property: every fair behaviour reaches a state that satisfies `predicate`. */
+export interface EventuallyProperty<F extends Fields = Fields> {
+  /** Eventually. */
+  readonly kind: "eventually";
+  /** The property's name. */
+  readonly name: string;
+  /** What it says. */
+  readonly description: string;
+  /** True in a state the behaviour must reach. */
+  readonly predicate: (state: ReadonlyView<F>) => boolean;
+}
+
+/** A liveness property: on every fair behaviour, each state where `trigger` holds is followed by `response`. */
+export interface LeadsToProperty<F extends Fields = Fields> {
+  /** Leads to. */
+  readonly kind: "leadsTo";
+  /** The property's name. */
+  readonly name: string;
+  /** What it says. */
+  readonly description: string;
+  /** True in a state that asks for the response. */
+  readonly trigger: (state: ReadonlyView<F>) => boolean;
+  /** True in a state that answers it (the trigger's own state included). */
+  readonly response: (state: ReadonlyView<F>) => boolean;
+}
+
+/** A liveness property. */
+export type LivenessProperty<F extends Fields = Fields> = EventuallyProperty<F> | LeadsToProperty<F>;
+
 /** A property a model declares. */
 export type Property<F extends Fields = Fields> =
   | AlwaysProperty<F>
   | SometimesProperty<F>
   | TransitionProperty<F>
-  | AssertionProperty;
+  | AssertionProperty
+  | EventuallyProperty<F>
+  | LeadsToProperty<F>;
 
 /**
  * Deadlock freedom: the built-in property an instance checks unless the model sets `deadlock: false`.
@@ -168,6 +223,12 @@ export const DEADLOCK: DeadlockProperty = Object.freeze({
 
 /** A property the engine checks: one the model declares, or the built-in deadlock property. */
 export type CheckedProperty<F extends Fields = Fields> = Property<F> | DeadlockProperty;
+
+/** The functions of the model's code a property holds, in a fixed order (for the code identity). */
+export function predicatesOf(p: CheckedProperty): readonly unknown[] {
+  if (p.kind === "leadsTo") return [p.trigger, p.response];
+  return "predicate" in p ? [p.predicate] : [];
+}
 
 const namePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -250,6 +311,54 @@ export function transition<F extends Fields>(
 ): TransitionProperty<F> {
   checkPredicate(checkName(name), predicate);
   return Object.freeze({ kind: "transition", name, predicate, description: options.description ?? "" });
+}
+
+/**
+ * A liveness property: every fair behaviour (see the model's `fairness` and each action's `fair`)
+ * reaches a state that satisfies `predicate`. A counterexample is a lasso: a run to a cycle that never
+ * reaches it, or to a state where the behaviour may end (terminal, or no action enabled) without it.
+ *
+ * @example
+ * ```ts
+ * import { eventually } from "./properties.ts";
+ * import { enumOf } from "../state/domain.ts";
+ * const fields = { phase: enumOf("suspended", "resumed") };
+ * const p = eventually<typeof fields>("resume_completes", (s) => s.phase === "resumed");
+ * ```
+ */
+export function eventually<F extends Fields>(
+  name: string,
+  predicate: (state: ReadonlyView<F>) => boolean,
+  options: { description?: string } = {},
+): EventuallyProperty<F> {
+  checkPredicate(checkName(name), predicate);
+  return Object.freeze({ kind: "eventually", name, predicate, description: options.description ?? "" });
+}
+
+/**
+ * A liveness property: whenever `trigger` holds, `response` holds in that state or a later one, on every
+ * fair behaviour (TLA+'s `trigger ~> response`). A counterexample is a run to a state where the trigger
+ * holds, then a lasso that never reaches the response.
+ *
+ * @example
+ * ```ts
+ * import { leadsTo } from "./properties.ts";
+ * import { bool } from "../state/domain.ts";
+ * const fields = { shared: bool, revoked: bool };
+ * const p = leadsTo<typeof fields>("shared_is_revoked", (s) => s.shared, (s) => s.revoked);
+ * ```
+ */
+export function leadsTo<F extends Fields>(
+  name: string,
+  trigger: (state: ReadonlyView<F>) => boolean,
+  response: (state: ReadonlyView<F>) => boolean,
+  options: { description?: string } = {},
+): LeadsToProperty<F> {
+  checkName(name);
+  if (typeof trigger !== "function" || typeof response !== "function") {
+    throw new TypeError(`Expected property ${name} to have a trigger and a response function`);
+  }
+  return Object.freeze({ kind: "leadsTo", name, trigger, response, description: options.description ?? "" });
 }
 
 /**

@@ -96,6 +96,11 @@ export class Stepper {
     return this.#reading(state, where, depth, () => property.predicate(this.#readView as never));
   }
 
+  /** Whether `predicate` (a liveness property's predicate, trigger or response) holds of `state`. */
+  satisfies(predicate: (state: never) => boolean, state: Uint32Array, depth: number, where: string): boolean {
+    return this.#reading(state, where, depth, () => predicate(this.#readView as never));
+  }
+
   /** Whether transition property `property` holds of the step `before` -> `act` -> `after`. */
   transitionHolds(
     property: TransitionProperty,

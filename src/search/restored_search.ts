@@ -147,6 +147,8 @@ function checkFinding(instance: ModelInstance, r: Restored, finding: Finding, in
       ? !stepper.deadlocked(state, depth)
       : property.kind === "transition"
       ? last === undefined ? undefined : stepper.transitionHolds(property, before, last, state, depth)
+      : property.kind === "eventually" || property.kind === "leadsTo"
+      ? undefined // checked on the whole graph, never found by the search
       : stepper.holds(property, state, depth);
     const expected = !isSafety(property.kind);
     if (holds !== undefined && holds !== expected) {

@@ -133,6 +133,8 @@ export function rebuildTrace(instance: ModelInstance, store: TraceStore, finding
     // The run to the state the failing action left from, then that action.
     path = pathToState(store, finding.parent);
     goal = { kind: "assertion", name: property.name, action: finding.action };
+  } else if (property.kind === "eventually" || property.kind === "leadsTo") {
+    throw new TypeError(`Liveness property ${property.name} has no finding of the search to rebuild`);
   } else {
     path = pathTo(store, finding.parent, finding.action);
     goal = property.kind === "transition"
@@ -167,6 +169,8 @@ function describeFinding(instance: ModelInstance, property: CheckedProperty): st
     sometimes: "witness",
     transition: "transition property",
     assertion: "assertion",
+    eventually: "liveness property",
+    leadsTo: "liveness property",
   }[property.kind];
   return `the ${isSafety(property.kind) ? "counterexample of" : "witness of"} ${kind} ${property.name}`;
 }

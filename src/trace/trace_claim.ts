@@ -99,6 +99,10 @@ function missingText(p: PropertyAlongTrace, outcome: ReplayResult & { ok: true }
       return `${head}${p.name} holds on every step of the trace.`;
     case "sometimes":
       return `${head}${p.name} holds at no state of the trace.`;
+    case "eventually":
+      return `${head}it is not a lasso of states none of which satisfies ${p.name}.`;
+    case "leadsTo":
+      return `${head}it is not a lasso where ${p.name}'s trigger holds and its response never follows.`;
     case "assertion": {
       const failing = outcome.failing;
       if (!failing) {
