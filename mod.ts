@@ -101,3 +101,4 @@ export type {
   WitnessCount,
 } from "./src/check/check.ts";
 export type { Trace } from "./src/trace/trace.ts";
+export type { LivenessSummary } from "./src/liveness/liveness_run.ts";

@@ -24,8 +24,9 @@ export function livenessBytes(instance: ModelInstance, states: number, transitio
 
 /** What a run reports of its liveness pass. */
 export interface LivenessSummary {
-  /** States and transitions of the stored graph. */
+  /** States of the stored graph. */
   readonly states: number;
+  /** Transitions of the stored graph. */
   readonly transitions: number;
   /** Bytes the stored graph held. */
   readonly bytes: number;
