@@ -68,7 +68,9 @@ export function formatReplayText(replay: Replay): string {
           params: replay.params,
           initIndex: 0,
           states: replay.states,
-          actions: outcome.actions,
+          // A lasso's closing action follows the others, as in the trace it came from.
+          actions: outcome.loopAction ? [...outcome.actions, outcome.loopAction] : outcome.actions,
+          ...(outcome.loop !== undefined ? { loop: outcome.loop } : {}),
           ...(failing
             ? {
               failing: {

@@ -18,6 +18,7 @@ import { type ActionLabel, formatAction, type PropertyKind, statusOf } from "../
 import { equalWords, Stepper } from "../model/step.ts";
 import { assignValue, createView, toValue } from "../state/state_view.ts";
 import { sameLabel } from "./trace_itf.ts";
+import { judgeLasso, type PackedLasso } from "./lasso_check.ts";
 
 /**
  * One property evaluated along a trace. `at` is the first state (0-based, `state #at`) that violates an
@@ -141,10 +142,12 @@ class Replay {
     }
     along.state(0, packed[0]!);
     const taken: ActionLabel[] = [];
+    const instances: ActionInstance[] = [];
     for (let step = 1; step < packed.length; step++) {
       const found = this.#step(step - 1, packed[step]!, recorded[step - 1], `state #${step}`);
       if (typeof found === "string") return this.#notRun(step, found);
       taken.push(found.label);
+      instances.push(found);
       along.step(step, packed[step - 1]!, found, packed[step]!);
       along.state(step, packed[step]!);
     }
@@ -154,6 +157,7 @@ class Replay {
       const closed = this.#closeLoop(lasso.loop, lasso.loopAction);
       if (typeof closed === "string") return this.#notRun(steps + 1, closed);
       loop = { loop: lasso.loop, ...(closed ? { loopAction: closed.label } : {}) };
+      along.lasso({ states: packed, actions: closed ? [...instances, closed] : instances, loop: lasso.loop });
     }
     const ran = { ok: true, steps, actions: taken, ...loop } as const;
     if (failing === undefined) return { ...ran, properties: along.results() };
@@ -348,6 +352,19 @@ class PropertyTracker {
       if (!this.#stepper.transitionHolds(p, before, act, after, index - 1, where)) {
         this.#first.set(p.name, index);
       }
+    }
+  }
+
+  /**
+   * The run is a lasso: a liveness property is violated along it when the lasso shows it (a fair cycle,
+   * or a stutter where the behaviour may end, that never meets the property), found at its trigger.
+   * A finite run shows no liveness violation.
+   */
+  lasso(lasso: PackedLasso): void {
+    for (const p of this.#instance.properties) {
+      if ((p.kind !== "eventually" && p.kind !== "leadsTo") || this.#first.has(p.name)) continue;
+      const verdict = judgeLasso(this.#instance, this.#stepper, lasso, p);
+      if (verdict.shown) this.#first.set(p.name, verdict.trigger);
     }
   }
 
