@@ -781,9 +781,9 @@ add(
     "a property of an unknown kind",
     views,
     modelWithProperty(
-      `{ kind: "eventually", name: "later", description: "", predicate: (s: any) => s.x < 1 } as any`,
+      `{ kind: "finally", name: "later", description: "", predicate: (s: any) => s.x < 1 } as any`,
     ),
-    [names("later"), /kind|eventually/i],
+    [names("later"), /kind|finally/i],
   ),
   // These three are about the check at run time (a .js model file, or a run with --no-check, meets it):
   // their state functions hide the mistake from the type checker, and hide the state's type with it, so

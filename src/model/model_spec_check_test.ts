@@ -72,8 +72,12 @@ Deno.test("properties() must return an array of properties of a known kind", () 
   );
   assert.throws(() => withProperties([5]), /Model m: entry 0 of properties\(\) is 5, not a property/);
   assert.throws(
-    () => withProperties([{ kind: "eventually", name: "later", description: "", predicate: () => true }]),
-    /Model m: property "later" has kind "eventually", which is not a kind of property: the kinds are always, sometimes, transition, assertion/,
+    () => withProperties([{ kind: "finally", name: "later", description: "", predicate: () => true }]),
+    /Model m: property "later" has kind "finally", which is not a kind of property: the kinds are always, sometimes, transition, assertion, eventually, leadsTo/,
+  );
+  assert.throws(
+    () => withProperties([{ kind: "leadsTo", name: "l", description: "", trigger: () => true }]),
+    /the response of property "l" must be a function, but is undefined/,
   );
   assert.throws(
     () => withProperties([{ kind: "always", name: "p", description: "", predicate: true }]),

@@ -59,6 +59,8 @@ export interface PropertyKindRule {
    * space is explored without one.
    */
   readonly finding: "violation" | "witness";
+  /** What a property of the kind is called in messages: "invariant", "liveness property". */
+  readonly noun: string;
 }
 
 /**
@@ -66,13 +68,13 @@ export interface PropertyKindRule {
  * a kind's behaviour from here rather than from its name.
  */
 export const PROPERTY_KINDS: Readonly<Record<PropertyKind, PropertyKindRule>> = Object.freeze({
-  always: { checkedOn: "state", finding: "violation" },
-  sometimes: { checkedOn: "state", finding: "witness" },
-  transition: { checkedOn: "transition", finding: "violation" },
-  assertion: { checkedOn: "effect", finding: "violation" },
-  deadlock: { checkedOn: "deadlock", finding: "violation" },
-  eventually: { checkedOn: "cycle", finding: "violation" },
-  leadsTo: { checkedOn: "cycle", finding: "violation" },
+  always: { checkedOn: "state", finding: "violation", noun: "invariant" },
+  sometimes: { checkedOn: "state", finding: "witness", noun: "witness" },
+  transition: { checkedOn: "transition", finding: "violation", noun: "transition property" },
+  assertion: { checkedOn: "effect", finding: "violation", noun: "assertion" },
+  deadlock: { checkedOn: "deadlock", finding: "violation", noun: "deadlock property" },
+  eventually: { checkedOn: "cycle", finding: "violation", noun: "liveness property" },
+  leadsTo: { checkedOn: "cycle", finding: "violation", noun: "liveness property" },
 });
 
 /** Whether properties of this kind are checked on the behaviours of the state graph (liveness). */

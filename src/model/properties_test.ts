@@ -7,7 +7,17 @@ import { counter, throwingGuard } from "../testdata/test_models.ts";
 const kinds = Object.keys(PROPERTY_KINDS) as PropertyKind[];
 
 Deno.test("the kinds table: every kind says what it is checked on and what a finding means", () => {
-  assert.deepEqual(kinds.sort(), ["always", "assertion", "deadlock", "sometimes", "transition"]);
+  assert.deepEqual(kinds.sort(), [
+    "always",
+    "assertion",
+    "deadlock",
+    "eventually",
+    "leadsTo",
+    "sometimes",
+    "transition",
+  ]);
+  assert.equal(PROPERTY_KINDS.eventually.checkedOn, "cycle");
+  assert.equal(PROPERTY_KINDS.leadsTo.finding, "violation");
   assert.deepEqual(kinds.filter((k) => !isSafety(k)), ["sometimes"]);
   assert.equal(PROPERTY_KINDS.transition.checkedOn, "transition");
   assert.equal(PROPERTY_KINDS.deadlock.checkedOn, "deadlock");

@@ -32,6 +32,7 @@ import {
   type CheckedProperty,
   isSafety,
   type Property,
+  PROPERTY_KINDS,
 } from "../model/properties.ts";
 import type { FailureSite } from "./failure_site.ts";
 import { type Finding, NO_PARENT } from "../store/keys.ts";
@@ -164,15 +165,8 @@ export function traceToFailure(
 
 function describeFinding(instance: ModelInstance, property: CheckedProperty): string {
   if (property.kind === "deadlock") return `the deadlock of model ${instance.name}`;
-  const kind = {
-    always: "invariant",
-    sometimes: "witness",
-    transition: "transition property",
-    assertion: "assertion",
-    eventually: "liveness property",
-    leadsTo: "liveness property",
-  }[property.kind];
-  return `the ${isSafety(property.kind) ? "counterexample of" : "witness of"} ${kind} ${property.name}`;
+  const { noun } = PROPERTY_KINDS[property.kind];
+  return `the ${isSafety(property.kind) ? "counterexample of" : "witness of"} ${noun} ${property.name}`;
 }
 
 /** Says what is wrong with a trace and that it is not shown. */
