@@ -41,6 +41,28 @@ export default [
     why: "Symmetry reduction must keep the shortest counterexample, and report it as a concrete run.",
   }),
   gate({
+    name: "page_ownership_liveness_n4",
+    model: "page_ownership",
+    params: { pages: 4, fixed: true, liveness: true },
+    expect: { host_mapped_implies_shared: "holds", shared_page_is_taken_back: "holds", deadlock: "holds" },
+    minStates: fixedStates(4),
+    why: "With the guest's actions and the host's unmap weakly fair, a page shared with the host is always " +
+      "taken back (revoked, or freed by a kexec): no fair cycle keeps it shared while the host writes.",
+  }),
+  gate({
+    name: "page_ownership_liveness_unfair_host_n3",
+    model: "page_ownership",
+    params: { pages: 3, fixed: true, liveness: true, fairHost: false },
+    expect: {
+      host_mapped_implies_shared: "holds",
+      shared_page_is_taken_back: { violated: 6 },
+      deadlock: "holds",
+    },
+    minStates: fixedStates(3),
+    why: "A host that never unmaps keeps the page shared forever (revoke waits for the unmap, kexec_start " +
+      "for no mapping) while the guest cycles its other pages: the lasso is share, then that cycle.",
+  }),
+  gate({
     name: "page_ownership_fixed_n10",
     model: "page_ownership",
     params: { pages: 10, fixed: true },

@@ -6,6 +6,7 @@
  */
 
 import { describeExpectation, describeStatus, type GateResult, matches } from "../check/gate_runner.ts";
+import type { CheckResult } from "../check/check.ts";
 import type { TracePaths } from "./command.ts";
 import { formatCount, formatWitnesses, propertyJson } from "./report.ts";
 
@@ -23,13 +24,22 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" ").trimEnd()).join("\n");
 }
 
+/**
+ * The gate table's "safety" column: safety and liveness together, as a gate's expectation counts any
+ * expected violation (see gate_runner.ts).
+ */
+function violations(r: CheckResult): string {
+  const both = [r.safety, r.liveness ?? "holds"];
+  return both.includes("violated") ? "violated" : both.includes("incomplete") ? "incomplete" : "holds";
+}
+
 /** One gate's row, then why it was missed and its warnings, and with `verbose` its details. */
 export function formatGateRow(result: GateResult, verbose: boolean): string {
   const r = result.result;
   return [
     formatTable([[
       result.gate.name,
-      r.safety,
+      violations(r),
       result.expected.safety,
       formatWitnesses(r.witnesses),
       formatWitnesses(result.expected.witnesses),
@@ -81,6 +91,7 @@ export function gateJson(r: GateResult, paths: TracePaths): unknown {
     ),
     verdict: r.result.verdict,
     safety: r.result.safety,
+    ...(r.result.liveness ? { liveness: r.result.liveness } : {}),
     expectedSafety: r.expected.safety,
     witnesses: r.result.witnesses,
     expectedWitnesses: r.expected.witnesses,
