@@ -4,6 +4,8 @@ import { models } from "../../models/mod.ts";
 import { checkInstance } from "../check/check.ts";
 import { instantiate, type Model } from "../model/model.ts";
 import { exploreNaively } from "./naive_explorer.ts";
+import { checkLivenessNaively } from "./naive_liveness.ts";
+import { isLiveness } from "../model/properties.ts";
 import { composite, counter } from "../testdata/test_models.ts";
 
 /** Runs both explorers and compares counts and every property's status and shortest trace length. */
@@ -15,7 +17,15 @@ function crossCheck(model: Model, params: Record<string, unknown>, exact: boolea
   assert.equal(engine.distinctStates, naive.distinctStates, `distinct states of ${where}`);
   assert.equal(engine.transitions, naive.transitions, `transitions of ${where}`);
   assert.equal(engine.depth, naive.depth, `depth of ${where}`);
+  // Liveness is the naive liveness checker's: verdicts, and the shortest prefix as the lasso's loop.
+  const live = engine.properties.some((p) => isLiveness(p.kind)) ? checkLivenessNaively(instance) : undefined;
   for (const p of engine.properties) {
+    if (isLiveness(p.kind)) {
+      const naiveLive = live!.properties[p.name]!;
+      assert.equal(p.status, naiveLive.status, `property ${p.name} of ${where}`);
+      assert.equal(p.trace?.loop, naiveLive.prefixLength, `shortest prefix of ${p.name} of ${where}`);
+      continue;
+    }
     assert.deepEqual(
       {
         status: p.status,
