@@ -31,7 +31,14 @@ Deno.test("explore --json prints one object and writes both trace files; replay 
   assert.equal(run.code, 1, run.stderr);
   const result = JSON.parse(run.stdout);
   assert.equal(result.model, "page_ownership");
-  assert.deepEqual(result.params, { pages: 2, fixed: false, check: true, symmetry: false });
+  assert.deepEqual(result.params, {
+    pages: 2,
+    fixed: false,
+    check: true,
+    symmetry: false,
+    liveness: false,
+    fairHost: true,
+  });
   assert.equal(result.verdict, "violated");
   assert.equal(result.distinctStates, 144);
   for (const key of ["transitions", "depth", "seconds", "statesPerSecond"]) {
@@ -48,7 +55,7 @@ Deno.test("explore --json prints one object and writes both trace files; replay 
   assert.equal(replay.code, 0, replay.stdout + replay.stderr);
   assert.match(
     replay.stdout,
-    /is a run of model page_ownership \(pages=2 fixed=false check=true symmetry=false\) \(4 steps\)/,
+    /is a run of model page_ownership \(pages=2 fixed=false check=true symmetry=false liveness=false fairHost=true\) \(4 steps\)/,
   );
   // The same trace under other parameters is not a run: the first step it cannot take is named, with
   // the guard that stops it. --set fixed=true keeps the recorded pages=2.
