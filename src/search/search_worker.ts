@@ -7,8 +7,6 @@
  * @module
  */
 
-/// <reference lib="deno.worker" />
-
 import { InputError } from "../errors.ts";
 import { TracedError } from "../trace/failure_site.ts";
 import { LevelWorker } from "./level_worker.ts";
@@ -35,7 +33,14 @@ export type WorkerRequest =
 
 let worker: LevelWorker | undefined;
 
-self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
+/** This thread's side of the channel: a worker's global scope, typed here (a package on JSR may not pull
+ * in the deno.worker lib with a triple-slash directive). */
+const thread = self as unknown as {
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(message: unknown): void;
+};
+
+thread.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   try {
     switch (request.type) {
@@ -49,15 +54,15 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         );
         if (differs !== undefined) throw threadsDiffer(instance.name, request.ref, differs);
         worker = new LevelWorker(instance, request.index, request.count, { exact: request.exact });
-        self.postMessage({ type: "ready" });
+        thread.postMessage({ type: "ready" });
         return;
       }
       default:
-        self.postMessage({ type: "report", report: worker!.run(request.type, request.task) });
+        thread.postMessage({ type: "report", report: worker!.run(request.type, request.task) });
         return;
     }
   } catch (error) {
-    self.postMessage({
+    thread.postMessage({
       type: "error",
       input: error instanceof InputError,
       message: (error as Error)?.message ?? String(error),
