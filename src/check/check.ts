@@ -281,7 +281,7 @@ function summarize(instance: ModelInstance, outcome: SearchOutcome, options: Sea
     depth: outcome.depth,
     seconds: outcome.seconds,
     statesPerSecond: outcome.seconds > 0 ? n / outcome.seconds : n,
-    peakMemoryBytes: outcome.peakMemoryBytes,
+    peakMemoryBytes: Math.max(outcome.peakMemoryBytes, liveness?.peakMemoryBytes ?? 0),
     storeBytes: outcome.storeBytes,
     stateWords: instance.words,
     collisionProbability: lossy ? Math.min(1, (n * (n - 1)) / 2 ** 65) : 0,

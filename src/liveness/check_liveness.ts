@@ -42,6 +42,8 @@ export interface LivenessOutcome {
   /** Bytes the graph held. */
   readonly bytes: number;
   readonly seconds: number;
+  /** The largest resident memory of the process seen during the pass. */
+  readonly peakMemoryBytes: number;
   /** Why the pass stopped before deciding, if it did. */
   readonly stopped?: "time" | "interrupted";
 }
@@ -72,9 +74,11 @@ export function checkLiveness(
       transitions: 0,
       bytes: 0,
       seconds: (performance.now() - started) / 1000,
+      peakMemoryBytes: Deno.memoryUsage().rss,
       stopped: error.reason,
     };
   }
+  let peak = Deno.memoryUsage().rss;
   const fairness: FairnessOf = instance.actions.map((a) => a.fairness);
   for (const [i, property] of properties) {
     const target = evaluate(
@@ -89,6 +93,7 @@ export function checkLiveness(
       : undefined;
     const cores = fairCores(graph, bad, fairness);
     const lasso = findLasso(graph, bad, trigger, cores, fairness);
+    peak = Math.max(peak, Deno.memoryUsage().rss);
     if (lasso === undefined) {
       verdicts.set(i, { status: "holds" });
       continue;
@@ -101,6 +106,7 @@ export function checkLiveness(
     transitions: graph.edgeTarget.length,
     bytes: graph.bytes,
     seconds: (performance.now() - started) / 1000,
+    peakMemoryBytes: peak,
   };
 }
 

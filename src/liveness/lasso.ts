@@ -236,6 +236,7 @@ export function findLasso(
   cores: FairCores,
   fairness: FairnessOf,
 ): LassoPath | undefined {
+  if (cores.cores.length === 0) return undefined; // no fair cycle and no end state: nothing to reach
   const prefix = shortestPrefix(graph, bad, trigger, cores);
   if (prefix === undefined) return undefined;
   const entry = prefix.states.at(-1)!;

@@ -37,6 +37,8 @@ export interface LivenessSummary {
 /** The pass's verdicts, what it reports, and why it stopped early, if it did. */
 export interface LivenessDecision {
   readonly verdicts: ReadonlyMap<number, LivenessVerdict>;
+  /** The largest resident memory seen during the pass (0 when it did not run). */
+  readonly peakMemoryBytes?: number;
   readonly summary?: LivenessSummary;
   readonly stopped?: "time" | "interrupted" | "memory";
   readonly warnings: readonly string[];
@@ -137,6 +139,7 @@ export function decideLiveness(
   };
   return {
     verdicts: result.verdicts,
+    peakMemoryBytes: result.peakMemoryBytes,
     summary,
     warnings,
     ...(result.stopped ? { stopped: result.stopped } : {}),
