@@ -50,6 +50,7 @@ export type { BoolParam, EnumParam, IntParam, Param, Params, ParamValues } from 
 export { action, defineModel, range } from "./src/model/model.ts";
 export type {
   ActionFairness,
+  ActionOptions,
   ActionParamDomains,
   ActionParamValues,
   ActionSpec,

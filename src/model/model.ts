@@ -81,6 +81,28 @@ export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
  */
 export type ActionFairness = "weak" | "strong";
 
+/** What `action(name, options)` takes: the same for the exported `action` and the kit's. */
+export interface ActionOptions<F extends Fields, A extends ActionParamDomains> {
+  /** The domain of each parameter (default: none). */
+  readonly params?: A;
+  /** When the action may fire; absent means always. */
+  readonly guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
+  /** What the action does to (a copy of) the state. */
+  readonly effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
+  /**
+   * An environment action (the hypervisor or a backend using its registration, enabled whenever the
+   * registration is on): a state where only background actions are enabled is a deadlock, so a hang is
+   * not hidden by the host writing forever.
+   */
+  readonly background?: boolean;
+  /**
+   * Fairness for liveness properties, per combination of parameter values: `weak` (an instance that
+   * stays enabled is eventually taken), `strong` (one enabled infinitely often is taken) or `none`.
+   * Absent: the model's `fairness`. Background actions are never fair.
+   */
+  readonly fair?: ActionFairness | "none";
+}
+
 /**
  * Declares an action. `params` maps each parameter to a finite domain (`range(n)`, `bool`, `enumOf`);
  * the action exists once per combination of values.
@@ -99,13 +121,7 @@ export type ActionFairness = "weak" | "strong";
  */
 export function action<F extends Fields, A extends ActionParamDomains = Record<never, never>>(
   name: string,
-  spec: {
-    params?: A;
-    guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
-    effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
-    background?: boolean;
-    fair?: ActionFairness | "none";
-  },
+  spec: ActionOptions<F, A>,
 ): ActionSpec<F, A> {
   if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new TypeError(`Expected an action name like kexec_start but found ${describe(name)}`);
@@ -170,23 +186,7 @@ export interface ModelKit<F extends Fields> {
   /** Declares an action (see ActionSpec). */
   readonly action: <A extends ActionParamDomains = Record<never, never>>(
     name: string,
-    spec: {
-      params?: A;
-      guard?: (state: ReadonlyView<F>, params: ActionParamValues<A>) => boolean;
-      effect: (next: RecordView<F>, params: ActionParamValues<A>) => void;
-      /**
-       * An environment action (the hypervisor or a backend using its registration, enabled whenever
-       * the registration is on): a state where only background actions are enabled is a deadlock,
-       * so a hang is not hidden by the host writing forever.
-       */
-      background?: boolean;
-      /**
-       * Fairness for liveness properties, per combination of parameter values: `weak` (an instance that
-       * stays enabled is eventually taken), `strong` (one enabled infinitely often is taken) or `none`.
-       * Absent: the model's `fairness`. Background actions are never fair.
-       */
-      fair?: ActionFairness | "none";
-    },
+    spec: ActionOptions<F, A>,
   ) => ActionSpec<F, A>;
   /** Declares an invariant (see `always`). */
   readonly always: typeof always<F>;
