@@ -155,11 +155,12 @@ function walk(
   stop: ((s: number) => boolean) | undefined,
   take: (e: number) => boolean,
 ): number[] {
-  const seen = new Map<number, number>([[start, -1]]); // state -> edge that reached it
+  // State -> the edge that reached it and the state that edge left from (start: none).
+  const seen = new Map<number, { edge: number; from: number }>([[start, { edge: -1, from: -1 }]]);
   const queue = [start];
   const pathTo = (s: number, last?: number): number[] => {
     const edges = last === undefined ? [] : [last];
-    for (let e = seen.get(s)!; e !== -1; e = seen.get(sourceOf(graph, e))!) edges.push(e);
+    for (let at = seen.get(s)!; at.edge !== -1; at = seen.get(at.from)!) edges.push(at.edge);
     return edges.reverse();
   };
   for (let k = 0; k < queue.length; k++) {
@@ -170,23 +171,12 @@ function walk(
       if (t === NO_TARGET || inCore[t] !== 1) continue;
       if (take(e)) return pathTo(s, e);
       if (!seen.has(t)) {
-        seen.set(t, e);
+        seen.set(t, { edge: e, from: s });
         queue.push(t);
       }
     }
   }
   throw new Error(`No walk inside a fair core from state ${start}: the core is not strongly connected`);
-}
-
-/** The state an edge leaves from (edges are stored by source, so a binary search over edgeStart). */
-function sourceOf(graph: StateGraph, edge: number): number {
-  let lo = 0, hi = graph.size - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (graph.edgeStart[mid]! <= edge) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo; // the last state whose edges start at or before `edge`: states without edges are skipped
 }
 
 /**
