@@ -73,3 +73,24 @@ export function mutants(model: string, list: readonly Mutant[]): ModelMutants {
   }
   return Object.freeze({ model, mutants: Object.freeze([...list]) });
 }
+
+/**
+ * The text of a mutant's file with its edit applied; throws a TypeError unless `find` occurs exactly once.
+ *
+ * @example
+ * ```ts
+ * import { applyMutant } from "./mutant.ts";
+ * const m = { name: "m", change: "c", file: "f.ts", find: "a < n", replace: "a <= n" };
+ * console.assert(applyMutant("if (a < n) f();", m) === "if (a <= n) f();");
+ * ```
+ */
+export function applyMutant(text: string, m: Mutant): string {
+  const first = text.indexOf(m.find);
+  const count = first < 0 ? 0 : text.split(m.find).length - 1;
+  if (count !== 1) {
+    throw new TypeError(
+      `Mutant ${m.name}: its text occurs ${count} times in ${m.file}; it must occur exactly once`,
+    );
+  }
+  return text.slice(0, first) + m.replace + text.slice(first + m.find.length);
+}

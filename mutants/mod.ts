@@ -1,0 +1,10 @@
+/**
+ * Every model's bug mutants, in the order `deno task mutants` runs them.
+ *
+ * @module
+ */
+
+import type { ModelMutants } from "./mutant.ts";
+
+/** All suites of mutants. */
+export const suites: readonly ModelMutants[] = [];
