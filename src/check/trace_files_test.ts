@@ -82,7 +82,7 @@ Deno.test("withFailureTrace() writes the run to a model error and says where in 
   );
   const itf = JSON.parse(await Deno.readTextFile(`${dir}/model-error.itf.json`));
   assert.equal(itf.states.length, 3);
-  assert.equal(itf["#meta"].failing.action.name, "inc");
+  assert.equal(JSON.parse(itf["#meta"].failing).action.name, "inc");
   // Other errors pass through unchanged.
   const plain = new Error("x");
   assert.equal(await withFailureTrace(dir, plain), plain);

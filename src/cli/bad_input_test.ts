@@ -275,6 +275,14 @@ function states(trace: Json): Json[] {
   return trace.states as Json[];
 }
 
+/** Changes the parameters a trace records (JSON text in its #meta). */
+function editParams(trace: Json, edit: (params: Json) => unknown): void {
+  const meta = trace["#meta"] as Json;
+  const params = JSON.parse(meta.params as string) as Json;
+  edit(params);
+  meta.params = JSON.stringify(params);
+}
+
 /** A trace case with the file's text given outright. */
 function traceText(name: string, text: string | Uint8Array, stderr: readonly RegExp[]): Case {
   return {
@@ -1315,13 +1323,19 @@ add(
     (t["#meta"] as Json).model = "hv_vp_assist";
   }, [tracePathMessage, /hv_vp_assist/, /page_ownership/]),
   traceCase("a trace with a parameter out of its range", (t) => {
-    ((t["#meta"] as Json).params as Json).pages = { "#bigint": "99" };
+    editParams(t, (params) => params.pages = 99);
   }, [/pages/, /99/]),
+  traceCase("a trace whose #meta.params is not JSON", (t) => {
+    (t["#meta"] as Json).params = "{pages: 3";
+  }, [/#meta\.params is not valid JSON/]),
+  traceCase("a step whose mbt::actionTaken is not a name", (t) => {
+    states(t)[1]!["mbt::actionTaken"] = 7;
+  }, [/state #1: mbt::actionTaken must be an action name/]),
   traceCase("a trace with an unknown parameter", (t) => {
-    ((t["#meta"] as Json).params as Json).no_such = true;
+    editParams(t, (params) => params.no_such = true);
   }, [/no_such/]),
   traceCase("a trace with a parameter of the wrong type", (t) => {
-    ((t["#meta"] as Json).params as Json).pages = "three";
+    editParams(t, (params) => params.pages = "three");
   }, [/pages/]),
   traceCase("a trace replayed with parameters it was not written with", () => undefined, [
     /pages|owner|length|differ/i,
@@ -1402,15 +1416,15 @@ add(
     { expect: { code: 1, stdout: [/not a run/, /step 2|state #?2/i] } },
   ),
   traceCase("a step whose recorded action is unknown", (t) => {
-    ((states(t)[1]!["#meta"] as Json).action as Json).name = "no_such_action";
+    states(t)[1]!["mbt::actionTaken"] = "no_such_action";
   }, [/no_such_action/, /step 1|state #?1/i]),
   traceCase("a step whose recorded action has a parameter out of range", (t) => {
-    ((states(t)[1]!["#meta"] as Json).action as Json).params = { page: { "#bigint": "9" } };
+    states(t)[1]!["mbt::nondetPicks"] = { page: { tag: "Some", value: { "#bigint": "9" } } };
   }, [/page|9/, /step 1|state #?1/i]),
   traceCase(
     "a step whose recorded action is another enabled action",
     (t) => {
-      ((states(t)[1]!["#meta"] as Json).action as Json).params = { page: { "#bigint": "1" } };
+      states(t)[1]!["mbt::nondetPicks"] = { page: { tag: "Some", value: { "#bigint": "1" } } };
     },
     [],
     { expect: { code: 1, stdout: [/not a run/, /step 1|state #?1/i] } },

@@ -61,6 +61,12 @@ const checkOptions = {
     help: "show each gate's parameters and every property's expected and actual result",
   },
   slow: { type: "boolean", help: "include gates tagged slow" },
+  junit: {
+    type: "string",
+    value: "FILE",
+    help: "also write the gate results as JUnit XML to FILE",
+    output: true,
+  },
   out,
   workers,
 } as const satisfies Options;

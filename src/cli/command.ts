@@ -30,6 +30,8 @@ export type Output =
   | { readonly kind: "out"; readonly text: string }
   /** A note for stderr (one or more lines). */
   | { readonly kind: "err"; readonly text: string }
+  /** A report file, written whole or not at all. */
+  | { readonly kind: "file"; readonly path: string; readonly text: string }
   /** A run's traces, written to `dir` in place of those an earlier run of the same model left there. */
   | {
     readonly kind: "traces";
@@ -48,6 +50,11 @@ export function out(text: string): Output {
 /** A note for stderr. */
 export function err(text: string): Output {
   return { kind: "err", text };
+}
+
+/** A report file to write. */
+export function file(path: string, text: string): Output {
+  return { kind: "file", path, text };
 }
 
 /** A trace folder to write. */

@@ -1,12 +1,12 @@
 /**
  * `check [GATE...]`: runs the proof gates (the named ones, or all but those tagged slow) one after the
  * other on one pool of threads, and hands back each gate's row as it is met or missed, then its traces
- * for `OUT/traces/<gate>/`. Exit 1 when a gate is missed.
+ * for `OUT/traces/<gate>/`, and with `--junit FILE` the results as JUnit XML. Exit 1 when a gate is missed.
  *
  * @module
  */
 
-import { type CommandContext, type CommandRun, EXIT, out, type TracePaths, traces } from "./command.ts";
+import { type CommandContext, type CommandRun, EXIT, file, out, type TracePaths, traces } from "./command.ts";
 import type { CheckArgs } from "./cli_options.ts";
 import type { Gate } from "../check/gate.ts";
 import { type GateResult, runGate } from "../check/gate_runner.ts";
@@ -15,6 +15,7 @@ import { InputError } from "../errors.ts";
 import { WorkerPool } from "../search/parallel_search.ts";
 import type { SearchOptions } from "../search/search.ts";
 import { closest } from "../state/names.ts";
+import { formatJunit } from "./report_junit.ts";
 import { formatCheckSummary, formatGateRow, formatTable, gateJson, tableHeader } from "./report_check.ts";
 
 /** The gates `names` (each a known gate, or an InputError with the closest one), or by default all but slow ones. */
@@ -37,7 +38,7 @@ export function selectGates(gates: readonly Gate[], names: readonly string[], sl
 
 /** Runs `check`. */
 export async function* runCheck(args: CheckArgs, context: CommandContext): CommandRun {
-  const { json, verbose, out: outDir } = args.options;
+  const { json, verbose, junit, out: outDir } = args.options;
   const { library, onProgress } = context;
   const selected = selectGates(library.gates, args.positionals, args.options.slow);
   const count = args.options.workers;
@@ -69,5 +70,6 @@ export async function* runCheck(args: CheckArgs, context: CommandContext): Comma
       ? JSON.stringify(results.map((r) => gateJson(r, tracePaths.get(r) ?? {})), null, 2)
       : formatCheckSummary(results),
   );
+  if (junit !== undefined) yield file(junit, formatJunit(results, tracePaths));
   return results.every((r) => r.met) ? EXIT.ok : EXIT.violated;
 }

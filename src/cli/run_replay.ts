@@ -15,7 +15,7 @@ import { instantiate } from "../model/model.ts";
 import { parseAssignments } from "../model/params.ts";
 import { replayTrace } from "../trace/replay.ts";
 import { checkClaim, type Claim } from "../trace/trace_claim.ts";
-import { fromItfParams, parseItf } from "../trace/trace_itf.ts";
+import { fromItfParams, metaEntry, parseItf } from "../trace/trace_itf.ts";
 import { formatReplayText, type Replay, replayJson } from "./report_replay.ts";
 
 /** Runs `replay`. */
@@ -62,11 +62,11 @@ function recordedParams(text: string, modelName: string, path: string): Record<s
   } catch {
     return {}; // parseItf reports the corrupt file with its position
   }
-  const meta = (doc as { "#meta"?: { model?: unknown; params?: unknown } })?.["#meta"];
+  const meta = (doc as { "#meta"?: Record<string, unknown> })?.["#meta"];
   if (meta?.model !== undefined && meta.model !== modelName) {
     throw new InputError(`${path} is a trace of model ${JSON.stringify(meta.model)}, not ${modelName}.`);
   }
-  const params = meta?.params;
-  if (typeof params !== "object" || params === null) return {};
+  const params = meta ? metaEntry(meta, "params", path) : undefined;
+  if (typeof params !== "object" || params === null || Array.isArray(params)) return {};
   return fromItfParams(params as Record<string, unknown>);
 }

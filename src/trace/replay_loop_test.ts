@@ -127,7 +127,7 @@ Deno.test("ITF keeps a lasso's loop and loop action, and replayTrace checks them
     (e) => e instanceof InputError && /bad\.itf\.json: #meta\.loopAction .* has no "loop"/.test(e.message),
   );
   const unknown = toItf(lasso);
-  unknown["#meta"].loopAction = { name: "no_such", params: {} };
+  unknown["#meta"].loopAction = JSON.stringify({ name: "no_such", params: {} });
   assert.throws(
     () => parseItf(JSON.stringify(unknown), instance, "bad.itf.json"),
     (e) =>

@@ -1,45 +1,45 @@
 /**
- * Traces in the Informal Trace Format (ITF) of Apalache and Quint, so existing ITF tooling reads them.
+ * Traces in the Informal Trace Format (ITF) of Apalache and Quint, written so that the ecosystem's readers
+ * take them: the Rust `itf` crate (whose `#meta` entries, at the top and in each state, are strings apart
+ * from a state's `index`), the ITF Trace Viewer and Quint's model-based-testing conventions.
  *
- * `vars` lists the state variables; each state is an object with `#meta.index` and one entry per
- * variable. Values: booleans and enum names as JSON booleans and strings, integers as
- * `{"#bigint": "42"}`, arrays as lists, records as objects. The action that led to a state is kept in
- * that state's `#meta.action` (`{ "name": "share", "params": { "page": {"#bigint": "2"} } }`), where ITF
- * readers that do not know it ignore it. A run that ends in an action that failed (an assertion in its
- * effect, a model error) keeps that action in the top-level `#meta.failing`: it made no state. A lasso
- * has ITF's `loop`, the index of the state its last state's successor is, and the action that leads
- * there in `#meta.loopAction`.
+ * `vars` lists the state variables and Quint's `mbt::actionTaken` (the name of the action that led to the
+ * state, `init` for the first) and `mbt::nondetPicks` (each action parameter of the trace, `{"tag": "Some",
+ * "value": v}` where that action took it, `{"tag": "None", ...}` elsewhere). Values are as itf_value.ts
+ * writes them. The top-level `#meta` names the model, and holds as JSON text the run's parameters
+ * (`params`), the action that failed in the last state and made no state (`failing`), and for a lasso the
+ * action that leads from the last state back to `states[loop]` (`loopAction`; `loop` is ITF's).
  *
- * Reading checks every value against the model's domains and names the state and variable of the
- * first bad one, so a corrupt or truncated file is an InputError, never a wrong replay.
+ * Reading checks every value against the model's domains and names the state and variable of the first
+ * bad one, so a corrupt or truncated file is an InputError, never a wrong replay. It also reads what Quint
+ * writes: module-qualified variable names (`spec::page_ownership::owner`), `mbt::` actions whose picks are
+ * matched to the model's action parameters, and the encodings itf_value.ts lists; and the older hvcheck
+ * files that kept objects in `#meta`.
  *
  * @module
  */
 
-import { describe, type Domain, type Value } from "../state/domain.ts";
+import { describe, type Value } from "../state/domain.ts";
 import { InputError } from "../errors.ts";
 import type { ModelInstance } from "../model/model.ts";
 import { type ActionLabel, formatAction } from "../model/properties.ts";
+import { fromItfParams, fromItfValue, isObject, toItfValue } from "./itf_value.ts";
 import type { Trace } from "./trace.ts";
 
-/** An ITF value. */
-export type ItfValue = boolean | string | { "#bigint": string } | ItfValue[] | { [key: string]: ItfValue };
+export { fromItfParams, fromItfValue, type ItfValue, toItfValue } from "./itf_value.ts";
 
-/** Converts a plain value to ITF. */
-export function toItfValue(value: Value): ItfValue {
-  if (typeof value === "number") return { "#bigint": String(value) };
-  if (Array.isArray(value)) return value.map(toItfValue);
-  if (typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toItfValue(v)]));
-  }
-  return value;
-}
+/** Quint's variable naming the action that led to a state. */
+export const ACTION_TAKEN = "mbt::actionTaken";
+/** Quint's variable holding the nondeterministic choices of that action. */
+export const NONDET_PICKS = "mbt::nondetPicks";
 
 /** Metadata written into the trace's top-level `#meta`. */
 export interface ItfMeta {
   readonly description?: string;
   readonly property?: string;
 }
+
+const NONE = { tag: "None", value: { "#tup": [] } };
 
 /**
  * The ITF document of a trace (serialise with JSON.stringify).
@@ -53,15 +53,28 @@ export interface ItfMeta {
  *   actions: [{ name: "inc", params: {} }],
  * });
  * console.assert(JSON.stringify(doc.states[1]!["x"]) === '{"#bigint":"1"}');
+ * console.assert(doc.states[1]!["mbt::actionTaken"] === "inc");
  * ```
  */
 export function toItf(trace: Trace, meta: ItfMeta = {}): {
-  "#meta": Record<string, unknown>;
+  "#meta": Record<string, string>;
   vars: string[];
   states: Record<string, unknown>[];
   loop?: number;
 } {
   const vars = Object.keys(trace.states[0] ?? {});
+  const labels = [...trace.actions, ...(trace.failing ? [trace.failing.action] : [])];
+  const picked = [...new Set(labels.flatMap((a) => Object.keys(a.params)))].sort();
+  const mbt = (action: ActionLabel | undefined) => ({
+    [ACTION_TAKEN]: action?.name ?? "init",
+    [NONDET_PICKS]: Object.fromEntries(picked.map((name) => [
+      name,
+      action !== undefined && Object.hasOwn(action.params, name)
+        ? { tag: "Some", value: toItfValue(action.params[name]!) }
+        : NONE,
+    ])),
+  });
+  const closing = trace.loop !== undefined ? trace.actions[trace.states.length - 1] : undefined;
   return {
     "#meta": {
       format: "ITF",
@@ -69,41 +82,38 @@ export function toItf(trace: Trace, meta: ItfMeta = {}): {
       source: `hvcheck model ${trace.model}`,
       description: meta.description ?? `A run of model ${trace.model}`,
       model: trace.model,
-      params: toItfValue(trace.params as Record<string, Value>),
+      params: JSON.stringify(trace.params),
       ...(meta.property ? { property: meta.property } : {}),
-      ...(trace.initIndex > 0 ? { init: trace.initIndex } : {}),
+      ...(trace.initIndex > 0 ? { init: String(trace.initIndex) } : {}),
       // The action that failed in the last state made no state, so it has no place in "states".
       ...(trace.failing
-        ? {
-          failing: {
-            action: {
-              name: trace.failing.action.name,
-              params: toItfValue(trace.failing.action.params as Record<string, Value>),
-            },
-            reason: trace.failing.reason,
-          },
-        }
+        ? { failing: JSON.stringify({ action: trace.failing.action, reason: trace.failing.reason }) }
         : {}),
       // A lasso's closing action leads from the last state back to states[loop]: no state of its own.
-      ...(trace.loop !== undefined && trace.actions[trace.states.length - 1]
-        ? { loopAction: actionToItf(trace.actions[trace.states.length - 1]!) }
-        : {}),
+      ...(closing ? { loopAction: JSON.stringify(closing) } : {}),
     },
-    vars,
-    states: trace.states.map((state, index) => {
-      const action = index > 0 ? trace.actions[index - 1] : undefined;
-      const stateMeta: Record<string, unknown> = { index };
-      if (action) {
-        stateMeta.action = { name: action.name, params: toItfValue(action.params as Record<string, Value>) };
-      }
-      return { "#meta": stateMeta, ...Object.fromEntries(vars.map((v) => [v, toItfValue(state[v]!)])) };
-    }),
+    vars: [...vars, ACTION_TAKEN, NONDET_PICKS],
+    states: trace.states.map((state, index) => ({
+      "#meta": { index },
+      ...Object.fromEntries(vars.map((v) => [v, toItfValue(state[v]!)])),
+      ...mbt(index > 0 ? trace.actions[index - 1] : undefined),
+    })),
     ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
   };
 }
 
-function actionToItf(action: ActionLabel): Record<string, unknown> {
-  return { name: action.name, params: toItfValue(action.params as Record<string, Value>) };
+/**
+ * An entry of a trace's top-level `#meta` that holds structure: JSON text as hvcheck writes it, or the
+ * object older files kept there. Throws an InputError naming `source` when the text is not JSON.
+ */
+export function metaEntry(meta: Record<string, unknown>, key: string, source: string): unknown {
+  const raw = meta[key];
+  if (typeof raw !== "string" || !/^\s*[{[]/.test(raw)) return raw;
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new InputError(`${source}: #meta.${key} is not valid JSON (${(error as Error).message}).`);
+  }
 }
 
 /** A trace read from ITF: states checked against the model's domains, and the actions when recorded. */
@@ -120,51 +130,67 @@ export interface ParsedItf {
   readonly loopAction?: ActionLabel;
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
+/**
+ * Which key of the file holds each model variable: its own name, or a module-qualified one as Quint writes
+ * (`spec::page_ownership::owner`). Quint's `mbt::` variables are not model variables.
+ */
+function variableKeys(vars: readonly string[], instance: ModelInstance, source: string): Map<string, string> {
+  const fields = instance.domain.fields;
+  const keys = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const key of vars) {
+    if (key === ACTION_TAKEN || key === NONDET_PICKS) continue;
+    const name = Object.hasOwn(fields, key) ? key : key.split("::").at(-1)!;
+    if (!Object.hasOwn(fields, name)) unknown.push(key);
+    else if (keys.has(name)) {
+      throw new InputError(`${source}: both ${keys.get(name)} and ${key} name variable ${name}.`);
+    } else keys.set(name, key);
+  }
+  const missing = Object.keys(fields).filter((name) => !keys.has(name));
+  if (missing.length || unknown.length) {
+    throw new InputError(
+      `${source}: its variables do not match model ${instance.name}` +
+        (missing.length ? `; missing ${missing.join(", ")}` : "") +
+        (unknown.length ? `; unknown ${unknown.join(", ")}` : "") + ".",
+    );
+  }
+  return keys;
 }
 
-/** Converts an ITF value to a plain value of `domain`; throws an InputError naming `where`. */
-export function fromItfValue(value: unknown, domain: Domain, where: string): Value {
-  const bad = (expected: string): never => {
-    throw new InputError(`${where}: expected ${expected} but found ${describe(value)}.`);
-  };
-  switch (domain.kind) {
-    case "bool":
-      return typeof value === "boolean" ? value : bad("a boolean");
-    case "int": {
-      let n: number | undefined;
-      if (isObject(value) && typeof value["#bigint"] === "string" && /^-?\d+$/.test(value["#bigint"])) {
-        n = Number(value["#bigint"]);
-      } else if (typeof value === "number" && Number.isInteger(value)) {
-        n = value; // plain JSON integers, as older ITF writers emit them
-      }
-      if (n === undefined) return bad(`an integer {"#bigint": "..."}`);
-      return n >= domain.min && n <= domain.max ? n : bad(`an integer in ${domain.min}..${domain.max}`);
-    }
-    case "enum":
-      return typeof value === "string" && (domain.values as readonly string[]).includes(value)
-        ? value
-        : bad(`one of ${domain.values.map((v) => JSON.stringify(v)).join(", ")}`);
-    case "array":
-      if (!Array.isArray(value) || value.length !== domain.length) {
-        return bad(`a list of ${domain.length} elements`);
-      }
-      return value.map((v, i) => fromItfValue(v, domain.element, `${where}[${i}]`));
-    case "record": {
-      if (!isObject(value)) return bad("a record (JSON object)");
-      const out: Record<string, Value> = {};
-      for (const [name, field] of Object.entries(domain.fields)) {
-        if (!Object.hasOwn(value, name)) bad(`a record with field ${name}`);
-        out[name] = fromItfValue(value[name], field, `${where}.${name}`);
-      }
-      const extra = Object.keys(value).filter((k) => !Object.hasOwn(domain.fields, k));
-      if (extra.length) {
-        bad(`no fields besides ${Object.keys(domain.fields).join(", ")} (found ${extra.join(", ")})`);
-      }
-      return out;
-    }
+/**
+ * The action a state's `mbt::` variables name: the model's action of that name, with each of its
+ * parameters taken from the pick of the same name. Picks the action does not take are ignored. hvcheck's
+ * own files (`strict`) must name one of the model's action instances; for another tool's file an action
+ * that does not map is left for the replay to find.
+ */
+function mbtAction(
+  state: Record<string, unknown>,
+  instance: ModelInstance,
+  where: string,
+  strict: boolean,
+): ActionLabel | undefined {
+  const name = state[ACTION_TAKEN];
+  if (name === undefined) return undefined;
+  if (typeof name !== "string") {
+    throw new InputError(`${where}: ${ACTION_TAKEN} must be an action name but is ${describe(name)}.`);
   }
+  const picks = state[NONDET_PICKS] ?? {};
+  if (!isObject(picks)) {
+    throw new InputError(`${where}: ${NONDET_PICKS} must be a record but is ${describe(picks)}.`);
+  }
+  const candidates = instance.actions.filter((a) => a.label.name === name);
+  const taken = Object.fromEntries(
+    Object.entries(picks).flatMap(([pick, v]) =>
+      isObject(v) && v.tag === "Some" && Object.hasOwn(v, "value") ? [[pick, v.value]] : []
+    ),
+  );
+  const wanted = Object.keys(candidates[0]?.label.params ?? {});
+  const label = {
+    name,
+    params: fromItfParams(Object.fromEntries(wanted.flatMap((k) => k in taken ? [[k, taken[k]]] : []))),
+  };
+  if (strict) return parseAction(label, instance, `${where}: ${ACTION_TAKEN}`);
+  return candidates.find((a) => sameLabel(a.label, label as ActionLabel))?.label;
 }
 
 /** Parses ITF text against a model instance. `source` names the file in messages. */
@@ -184,15 +210,11 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
     throw new InputError(`${source}: "states" must be a non-empty list of states.`);
   }
   const fields = instance.domain.fields;
-  const missing = Object.keys(fields).filter((name) => !vars.includes(name));
-  const unknown = vars.filter((name) => !Object.hasOwn(fields, name));
-  if (missing.length || unknown.length) {
-    throw new InputError(
-      `${source}: its variables do not match model ${instance.name}` +
-        (missing.length ? `; missing ${missing.join(", ")}` : "") +
-        (unknown.length ? `; unknown ${unknown.join(", ")}` : "") + ".",
-    );
-  }
+  const keys = variableKeys(vars, instance, source);
+  const top = isObject(doc["#meta"]) ? doc["#meta"] : {};
+  // A file hvcheck wrote must name the model's own actions; another tool's actions may not map.
+  const strict = typeof top.source !== "string" || top.source.startsWith("hvcheck");
+  const known = new Set([...keys.values(), ACTION_TAKEN, NONDET_PICKS, "#meta"]);
   const actions: (ActionLabel | undefined)[] = [];
   const parsed = states.map((state, index) => {
     const where = `${source}, state #${index}`;
@@ -204,10 +226,15 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
       );
     }
     if (index > 0) {
-      actions.push(isObject(meta) ? parseAction(meta.action, instance, `${where}: #meta.action`) : undefined);
+      // hvcheck's older files kept the action as an object in the state's #meta.
+      actions.push(
+        isObject(meta) && meta.action !== undefined
+          ? parseAction(meta.action, instance, `${where}: #meta.action`)
+          : mbtAction(state, instance, where, strict),
+      );
     }
     // A variable the model does not have would otherwise be dropped without a word.
-    const extra = Object.keys(state).filter((key) => key !== "#meta" && !Object.hasOwn(fields, key));
+    const extra = Object.keys(state).filter((key) => !known.has(key));
     if (extra.length) {
       throw new InputError(
         `${where}: ${extra.length === 1 ? "variable" : "variables"} ${extra.join(", ")} ${
@@ -219,8 +246,9 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
     }
     const value: Record<string, Value> = {};
     for (const [name, domain] of Object.entries(fields)) {
-      if (!Object.hasOwn(state, name)) throw new InputError(`${where}: variable ${name} is missing.`);
-      value[name] = fromItfValue(state[name], domain, `${where}, variable ${name}`);
+      const key = keys.get(name)!;
+      if (!Object.hasOwn(state, key)) throw new InputError(`${where}: variable ${key} is missing.`);
+      value[name] = fromItfValue(state[key], domain, `${where}, variable ${key}`);
     }
     return value;
   });
@@ -233,9 +261,13 @@ export function parseItf(text: string, instance: ModelInstance, source: string):
       `${source}: "loop" must be the index of one of its ${parsed.length} states but is ${describe(loop)}.`,
     );
   }
-  const top = isObject(doc["#meta"]) ? doc["#meta"] : {};
-  const failing = top.failing === undefined ? undefined : parseFailing(top.failing, instance, source);
-  const loopAction = parseAction(top.loopAction, instance, `${source}: #meta.loopAction`);
+  const failingEntry = metaEntry(top, "failing", source);
+  const failing = failingEntry === undefined ? undefined : parseFailing(failingEntry, instance, source);
+  const loopAction = parseAction(
+    metaEntry(top, "loopAction", source),
+    instance,
+    `${source}: #meta.loopAction`,
+  );
   if (loopAction !== undefined && loop === undefined) {
     throw new InputError(
       `${source}: #meta.loopAction names the action that closes a loop, but it has no "loop".`,
@@ -294,16 +326,4 @@ export function sameLabel(a: ActionLabel, b: ActionLabel): boolean {
   const keys = Object.keys(a.params);
   return keys.length === Object.keys(b.params).length &&
     keys.every((k) => Object.hasOwn(b.params, k) && a.params[k] === b.params[k]);
-}
-
-/**
- * A map of parameter values from ITF, where the domains are not known yet (action parameters, the
- * model parameters in `#meta`): `{"#bigint": "3"}` becomes 3, other values stay as they are.
- */
-export function fromItfParams(params: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(params).map((
-      [key, value],
-    ) => [key, isObject(value) && typeof value["#bigint"] === "string" ? Number(value["#bigint"]) : value]),
-  );
 }

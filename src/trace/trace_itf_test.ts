@@ -11,11 +11,14 @@ Deno.test("toItf() writes ITF values: #bigint integers, lists, records, #meta.in
   const r = checkSync(counter, { params: { limit: 2 } });
   const doc = toItf(r.properties[0]!.trace!, { property: "below_limit" });
   assert.equal(doc["#meta"].format, "ITF");
-  assert.deepEqual(doc.vars, ["n"]);
+  assert.deepEqual(doc.vars, ["n", "mbt::actionTaken", "mbt::nondetPicks"]);
   assert.deepEqual(doc.states[2], {
-    "#meta": { index: 2, action: { name: "inc", params: {} } },
+    "#meta": { index: 2 },
     n: { "#bigint": "2" },
+    "mbt::actionTaken": "inc",
+    "mbt::nondetPicks": {},
   });
+  assert.equal(doc.states[0]!["mbt::actionTaken"], "init");
 });
 
 Deno.test("a counterexample survives ITF text and replays as a run of the model", () => {
@@ -178,7 +181,7 @@ Deno.test("a lasso keeps its loop: text says where it goes back to, ITF writes a
   assert.match(text, /Back to state 1: <wrap>\n$/);
   const doc = toItf(lasso);
   assert.equal(doc.loop, 0);
-  assert.deepEqual(doc["#meta"].loopAction, { name: "wrap", params: {} });
+  assert.deepEqual(JSON.parse(doc["#meta"].loopAction!), { name: "wrap", params: {} });
   const parsed = parseItf(JSON.stringify(doc), instance, "lasso.itf.json");
   assert.equal(parsed.loop, 0);
   assert.throws(
