@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { XMLParser, XMLValidator } from "npm:fast-xml-parser@4.5.0";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { counterLibrary } from "../testdata/counter_gates.ts";
 import { driveCommand } from "../testdata/drive_command.ts";
 import { escapeXml } from "./report_junit.ts";
