@@ -18,6 +18,7 @@ const layers = [
   "search",
   "liveness",
   "check",
+  "report",
   "load",
   "crosscheck",
   "cli",

@@ -16,6 +16,9 @@ import { formatTraceText } from "../trace/trace_text.ts";
 import { writeFileAtomic } from "../store/write_atomic.ts";
 
 /** The headline of a property's trace: `Invariant x is violated.`, `Witness: x holds in the last state.` */
+/** The trace file written for each property, by property name. */
+export type TracePaths = Readonly<Record<string, string>>;
+
 export function headline(p: PropertyResult): string {
   return findingHeadline(p.kind, p.name);
 }

@@ -54,6 +54,14 @@ const workers = {
 
 const json = (help: string) => ({ type: "boolean", help } as const satisfies OptionSpec);
 
+const html = {
+  type: "string",
+  value: "FILE",
+  help:
+    "also write an HTML report (sequence diagrams, coverage) to FILE, and each diagram's Mermaid beside it",
+  output: true,
+} as const satisfies OptionSpec;
+
 const checkOptions = {
   json: json("print one JSON array of gate results"),
   verbose: {
@@ -67,6 +75,7 @@ const checkOptions = {
     help: "also write the gate results as JUnit XML to FILE",
     output: true,
   },
+  html,
   out,
   workers,
 } as const satisfies Options;
@@ -96,6 +105,7 @@ const exploreOptions = {
     type: "boolean",
     help: "stop at the first violation instead of deciding every property",
   },
+  html,
   out,
   "trace-dir": {
     type: "string",

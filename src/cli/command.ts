@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { TracePaths } from "../check/trace_files.ts";
 import type { CheckResult } from "../check/check.ts";
 import type { Library } from "../check/library.ts";
 import type { Progress } from "../search/search.ts";
@@ -21,8 +22,8 @@ export const EXIT = { ok: 0, violated: 1, input: 2, incomplete: 3, internal: 4 }
 /** One of the exit codes. */
 export type ExitCode = typeof EXIT[keyof typeof EXIT];
 
-/** The ITF path of each trace written, by property name. */
-export type TracePaths = Readonly<Record<string, string>>;
+/** The trace file written for each property, by property name. */
+export type { TracePaths };
 
 /** One thing a command hands the driver. */
 export type Output =

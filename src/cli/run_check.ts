@@ -1,7 +1,8 @@
 /**
  * `check [GATE...]`: runs the proof gates (the named ones, or all but those tagged slow) one after the
  * other on one pool of threads, and hands back each gate's row as it is met or missed, then its traces
- * for `OUT/traces/<gate>/`, and with `--junit FILE` the results as JUnit XML. Exit 1 when a gate is missed.
+ * for `OUT/traces/<gate>/`, and with `--junit FILE` and `--html FILE` the results as JUnit XML and an HTML
+ * report. Exit 1 when a gate is missed.
  *
  * @module
  */
@@ -15,7 +16,10 @@ import { InputError } from "../errors.ts";
 import { WorkerPool } from "../search/parallel_search.ts";
 import type { SearchOptions } from "../search/search.ts";
 import { closest } from "../state/names.ts";
-import { formatJunit } from "./report_junit.ts";
+import { formatJunit } from "../report/junit.ts";
+import { actorsOf } from "../model/actors.ts";
+import { instantiate } from "../model/model.ts";
+import { reportFiles } from "./report_files.ts";
 import { formatCheckSummary, formatGateRow, formatTable, gateJson, tableHeader } from "./report_check.ts";
 
 /** The gates `names` (each a known gate, or an InputError with the closest one), or by default all but slow ones. */
@@ -38,7 +42,7 @@ export function selectGates(gates: readonly Gate[], names: readonly string[], sl
 
 /** Runs `check`. */
 export async function* runCheck(args: CheckArgs, context: CommandContext): CommandRun {
-  const { json, verbose, junit, out: outDir } = args.options;
+  const { json, verbose, junit, html, out: outDir } = args.options;
   const { library, onProgress } = context;
   const selected = selectGates(library.gates, args.positionals, args.options.slow);
   const count = args.options.workers;
@@ -71,5 +75,14 @@ export async function* runCheck(args: CheckArgs, context: CommandContext): Comma
       : formatCheckSummary(results),
   );
   if (junit !== undefined) yield file(junit, formatJunit(results, tracePaths));
+  if (html !== undefined) {
+    const runs = results.map((r) => ({
+      name: r.gate.name,
+      result: r.result,
+      gate: r,
+      actorOf: actorsOf(instantiate(library.models.get(r.gate.model)!, r.gate.params)),
+    }));
+    for (const output of reportFiles(html, "hvcheck check", runs)) yield output;
+  }
   return results.every((r) => r.met) ? EXIT.ok : EXIT.violated;
 }

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { actorsOf } from "../model/actors.ts";
+import { reportFiles } from "./report_files.ts";
 import { type CommandContext, type CommandRun, err, EXIT, type ExitCode, out, traces } from "./command.ts";
 import type { ExploreArgs } from "./cli_options.ts";
 import { checkInstanceParallel, type CheckResult } from "../check/check.ts";
@@ -132,6 +134,10 @@ export async function* runExplore(args: ExploreArgs, context: CommandContext): C
     throw error;
   }
   yield print(paths);
+  if (options.html !== undefined) {
+    const run = { name: instance.name, result, actorOf: actorsOf(instance) };
+    for (const output of reportFiles(options.html, `hvcheck explore ${instance.name}`, [run])) yield output;
+  }
   return exitCodeOf(result);
 }
 

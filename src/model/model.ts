@@ -72,6 +72,8 @@ export interface ActionSpec<F extends Fields, A extends ActionParamDomains> {
   readonly background: boolean;
   /** The fairness the action asks for, when it sets its own (else the model's `fairness`). */
   readonly fair: ActionFairness | "none" | undefined;
+  /** Who takes the action, for sequence diagrams (see ActionOptions.actor). */
+  readonly actor: string | ((params: ActionParamValues<A>) => string) | undefined;
 }
 
 /**
@@ -101,6 +103,12 @@ export interface ActionOptions<F extends Fields, A extends ActionParamDomains> {
    * Absent: the model's `fairness`. Background actions are never fair.
    */
   readonly fair?: ActionFairness | "none";
+  /**
+   * Who takes the action, as a lane of the report's sequence diagrams: a name (`"Hyper-V"`), or one per
+   * parameter values (`({ cpu }) => \`vCPU ${cpu}\``). Absent: `environment` for background actions,
+   * `kernel` for the others.
+   */
+  readonly actor?: string | ((params: ActionParamValues<A>) => string);
 }
 
 /**
@@ -159,6 +167,7 @@ export function action<F extends Fields, A extends ActionParamDomains = Record<n
     effect: spec.effect,
     background: spec.background === true,
     fair: spec.fair,
+    actor: spec.actor,
   });
 }
 
@@ -338,6 +347,8 @@ export interface ActionInstance {
   readonly fairness: ActionFairness | "none";
   /** The domain of each of its parameters, as declared (symmetry maps `elementOf` values). */
   readonly paramDomains: Readonly<Record<string, Domain>>;
+  /** Who takes it: the lane of sequence diagrams (see ActionOptions.actor). */
+  readonly actor: string;
 }
 
 /** A model with parameter values bound: everything the engine needs. */
@@ -448,6 +459,7 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
         effect: a.effect as ActionInstance["effect"],
         actionIndex,
         paramDomains: Object.freeze({ ...(a.params ?? {}) }) as Readonly<Record<string, Domain>>,
+        actor: actorOf(model.name, a, values),
       }));
     }
   });
@@ -523,6 +535,25 @@ export function instantiate(model: Model, given: Readonly<Record<string, unknown
 const DECLARABLE_KINDS = (Object.keys(PROPERTY_KINDS) as PropertyKind[]).filter((k) => k !== "deadlock");
 
 /** Refuses entry `index` of actions() unless it is an action as `action(name, spec)` builds one. */
+/** The actor of one instance of `a`: its own, or the default for its kind. */
+function actorOf(
+  modelName: string,
+  a: ActionSpec<Fields, ActionParamDomains>,
+  values: Record<string, Value>,
+): string {
+  const actor = typeof a.actor === "function"
+    ? wrap(modelName, `the actor of action ${a.name}`, () => (a.actor as (p: unknown) => unknown)(values))
+    : a.actor ?? (a.background ? "environment" : "kernel");
+  if (typeof actor !== "string" || actor.trim() === "") {
+    throw new InputError(
+      `Model ${modelName}: the actor of action ${a.name} must be a non-empty string, but is ${
+        describe(actor)
+      }.`,
+    );
+  }
+  return actor;
+}
+
 function checkAction(
   modelName: string,
   a: unknown,
@@ -546,6 +577,13 @@ function checkAction(
   if (spec.guard !== undefined && typeof spec.guard !== "function") {
     throw new InputError(
       `Model ${modelName}: the guard of ${of} must be a function, but is ${describe(spec.guard)}.`,
+    );
+  }
+  if (spec.actor !== undefined && typeof spec.actor !== "string" && typeof spec.actor !== "function") {
+    throw new InputError(
+      `Model ${modelName}: the actor of ${of} must be a string or a function of its parameters, but is ${
+        describe(spec.actor)
+      }.`,
     );
   }
   if (spec.background !== undefined && typeof spec.background !== "boolean") {

@@ -32,7 +32,12 @@ export const counter = defineModel({
   init: () => {},
   actions: (p, { action }) => [
     action("inc", { guard: (s) => s.n < p.limit, effect: (s) => void (s.n = s.n + 1) }),
-    action("wrap", { guard: (s) => p.wrap && s.n === p.limit, effect: (s) => void (s.n = 0) }),
+    // An actor name with markup in it: reports must show it, not interpret it.
+    action("wrap", {
+      actor: `Hyper-V <host> & "co"`,
+      guard: (s) => p.wrap && s.n === p.limit,
+      effect: (s) => void (s.n = 0),
+    }),
   ],
   properties: (p, { always, sometimes, transition }) => [
     always("below_limit", (s) => s.n < p.limit),

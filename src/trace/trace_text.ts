@@ -9,19 +9,29 @@ import type { Value } from "../state/domain.ts";
 import { formatAction } from "../model/properties.ts";
 import type { Trace } from "./trace.ts";
 
-function show(value: Value): string {
+/** A value as TLC prints it: `<<"free", "shared">>`, `[online |-> true]`. */
+export function showValue(value: Value): string {
   if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return `<<${value.map(show).join(", ")}>>`;
+  if (Array.isArray(value)) return `<<${value.map(showValue).join(", ")}>>`;
   if (typeof value === "object") {
-    return `[${Object.entries(value).map(([k, v]) => `${k} |-> ${show(v)}`).join(", ")}]`;
+    return `[${Object.entries(value).map(([k, v]) => `${k} |-> ${showValue(v)}`).join(", ")}]`;
   }
   return String(value);
 }
 
-/** Leaf-level differences between two values, as `path = value` lines. */
+/** Leaf-level differences between two states, as `path = value` lines (`owner[0] = "shared"`). */
+export function stateChanges(
+  before: Readonly<Record<string, Value>>,
+  after: Readonly<Record<string, Value>>,
+): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(after)) changes(k, before[k]!, v, out);
+  return out;
+}
+
 function changes(path: string, before: Value, after: Value, out: string[]): void {
   if (typeof after !== "object" || typeof before !== "object") {
-    if (before !== after) out.push(`/\\ ${path} = ${show(after)}`);
+    if (before !== after) out.push(`${path} = ${showValue(after)}`);
     return;
   }
   if (Array.isArray(after)) {
@@ -58,12 +68,11 @@ export function formatTraceText(trace: Trace, headline: string): string {
     lines.push("");
     if (i === 0) {
       lines.push(`State 1: <Initial predicate${trace.initIndex > 0 ? ` #${trace.initIndex}` : ""}>`);
-      for (const [k, v] of Object.entries(state)) lines.push(`/\\ ${k} = ${show(v)}`);
+      for (const [k, v] of Object.entries(state)) lines.push(`/\\ ${k} = ${showValue(v)}`);
       return;
     }
     lines.push(`State ${i + 1}: <${formatAction(trace.actions[i - 1]!)}>`);
-    const out: string[] = [];
-    for (const [k, v] of Object.entries(state)) changes(k, trace.states[i - 1]![k]!, v, out);
+    const out = stateChanges(trace.states[i - 1]!, state).map((line) => `/\\ ${line}`);
     lines.push(...(out.length ? out : ["(no variable changed)"]));
   });
   if (trace.loop !== undefined) {

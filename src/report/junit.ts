@@ -7,23 +7,10 @@
  */
 
 import { describeExpectation, describeStatus, type GateResult } from "../check/gate_runner.ts";
-import type { TracePaths } from "./command.ts";
+import { attributes, escapeXml } from "./xml.ts";
+import type { TracePaths } from "../check/trace_files.ts";
 
-/** Escapes text for an XML attribute or element; drops the characters XML 1.0 cannot hold. */
-export function escapeXml(text: string): string {
-  return text
-    // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
-}
-
-const attrs = (pairs: Record<string, string | number>) =>
-  Object.entries(pairs).map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`).join("");
+const attrs = attributes;
 
 const seconds = (s: number) => s.toFixed(3);
 

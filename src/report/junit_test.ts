@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { counterLibrary } from "../testdata/counter_gates.ts";
 import { driveCommand } from "../testdata/drive_command.ts";
-import { escapeXml } from "./report_junit.ts";
+import { escapeXml } from "./xml.ts";
 
 const parser = new XMLParser({
   ignoreAttributes: false,
