@@ -23,14 +23,31 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
-/** The progress line shown on stderr while a search runs. */
+/**
+ * The progress line shown on stderr while a search runs: counts, how far the level being expanded is,
+ * the queue and its part on disk, speed, memory against the budget, and the collision probability so far.
+ *
+ * @example
+ * ```ts
+ * import { formatProgress } from "./report.ts";
+ * const line = formatProgress({
+ *   distinctStates: 1000, transitions: 5000, depth: 7, seconds: 2, queue: 300, spilledStates: 0,
+ *   level: { size: 400, left: 100 }, statesPerSecond: 500, memoryBytes: 2 ** 27, memoryBudget: 2 ** 30,
+ *   collisionProbability: 1e-12,
+ * });
+ * console.assert(line.includes("depth 7 (75% of 400)") && line.includes("128.0 MiB of 1024.0 MiB"));
+ * ```
+ */
 export function formatProgress(p: Progress): string {
-  return `hvcheck: ${formatCount(p.distinctStates)} distinct, ${
-    formatCount(p.transitions)
-  } generated, depth ${p.depth}, ` +
-    `queue ${formatCount(p.queue)}, ${formatCount(p.statesPerSecond)} states/s, ${
-      formatBytes(p.memoryBytes)
-    }, ` +
+  const done = p.level.size > 0 ? Math.floor((100 * (p.level.size - p.level.left)) / p.level.size) : 100;
+  const memory = Number.isFinite(p.memoryBudget)
+    ? `${formatBytes(p.memoryBytes)} of ${formatBytes(p.memoryBudget)}`
+    : formatBytes(p.memoryBytes);
+  return `hvcheck: ${formatCount(p.distinctStates)} distinct, ${formatCount(p.transitions)} generated, ` +
+    `depth ${p.depth} (${done}% of ${formatCount(p.level.size)}), queue ${formatCount(p.queue)}` +
+    (p.spilledStates > 0 ? ` (${formatCount(p.spilledStates)} on disk)` : "") +
+    `, ${formatCount(p.statesPerSecond)} states/s, ${memory}, ` +
+    `collision <= ${p.collisionProbability === 0 ? "0 (exact)" : p.collisionProbability.toExponential(1)}, ` +
     `${p.seconds.toFixed(0)} s`;
 }
 

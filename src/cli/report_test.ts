@@ -6,6 +6,7 @@ import {
   formatCount,
   formatModelListing,
   formatOutcome,
+  formatProgress,
   formatResultText,
   formatWitnesses,
   modelListing,
@@ -82,4 +83,34 @@ Deno.test("list shows a model's parameters with their defaults and allowed value
     formatModelListing([listed!]),
     /^counter: A counter that counts up to a limit\.\n {2}limit = 3 {2}\(1\.\.100\) {2}top value\n/,
   );
+});
+
+Deno.test("the progress line shows the level's share done, the queue on disk, memory against the budget, collisions", () => {
+  const base = {
+    distinctStates: 2_000_000,
+    transitions: 30_000_000,
+    depth: 12,
+    seconds: 20,
+    queue: 900_000,
+    spilledStates: 0,
+    level: { size: 800_000, left: 200_000 },
+    statesPerSecond: 100_000,
+    memoryBytes: 512 * 2 ** 20,
+    memoryBudget: Infinity,
+    collisionProbability: 1.08e-7,
+  };
+  assert.equal(
+    formatProgress(base),
+    "hvcheck: 2,000,000 distinct, 30,000,000 generated, depth 12 (75% of 800,000), queue 900,000, " +
+      "100,000 states/s, 512.0 MiB, collision <= 1.1e-7, 20 s",
+  );
+  const spilled = formatProgress({
+    ...base,
+    spilledStates: 600_000,
+    memoryBudget: 2 ** 30,
+    collisionProbability: 0,
+    level: { size: 0, left: 0 },
+  });
+  assert.match(spilled, /depth 12 \(100% of 0\), queue 900,000 \(600,000 on disk\)/);
+  assert.match(spilled, /512\.0 MiB of 1024\.0 MiB, collision <= 0 \(exact\)/);
 });

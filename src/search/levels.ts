@@ -81,6 +81,16 @@ export class Levels {
     return this.current.length + this.next.length;
   }
 
+  #levelSize = 0;
+
+  /**
+   * States of the level being expanded, all told. After a resume, whose checkpoint does not record it,
+   * the states the level had left then.
+   */
+  get levelSize(): number {
+    return Math.max(this.#levelSize, this.nextFirstId - this.currentFirstId);
+  }
+
   /** Of those, how many are on disk. */
   get spilledStates(): number {
     return this.current.usage.spilledStates + this.next.usage.spilledStates;
@@ -132,6 +142,7 @@ export class Levels {
     this.finishMerge();
     [this.current, this.next] = [this.next, this.current];
     this.nextFirstId = this.distinct;
+    this.#levelSize = this.nextFirstId - this.currentFirstId;
   }
 
   /** The current level is done: the next becomes current. Returns whether it has states. */
@@ -141,6 +152,7 @@ export class Levels {
     [this.current, this.next] = [this.next, this.#newStore()];
     this.currentFirstId = this.nextFirstId;
     this.nextFirstId = this.distinct;
+    this.#levelSize = this.nextFirstId - this.currentFirstId;
     if (this.current.length === 0) return false;
     this.depth++;
     return true;

@@ -150,6 +150,7 @@ export class RunControl {
           transitions,
           depth,
           queue: levels.queue,
+          level: { size: levels.levelSize, left: levels.current.length },
           spilledStates: levels.spilledStates,
           seconds,
           statesPerSecond: distinctStates / seconds,

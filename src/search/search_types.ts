@@ -77,6 +77,8 @@ export interface Counts {
 export interface Progress extends Counts {
   /** States waiting to be expanded (this level's rest and the next level so far). */
   readonly queue: number;
+  /** States of the level being expanded, and how many of them are still to expand. */
+  readonly level: { readonly size: number; readonly left: number };
   /** Of those, how many are spilled to disk. */
   readonly spilledStates: number;
   /** States stored per second. */
