@@ -81,6 +81,12 @@ const checkOptions = {
 } as const satisfies Options;
 
 const exploreOptions = {
+  dot: {
+    type: "string",
+    value: "FILE",
+    help: "also write the state graph as Graphviz DOT to FILE, counterexamples in red (small models only)",
+    output: true,
+  },
   set: { type: "string", multiple: true, value: "NAME=VALUE", help: "set a parameter" },
   exact: { type: "boolean", help: "store full states: no fingerprint collision can hide a state" },
   "max-states": {

@@ -7,14 +7,26 @@
  * @module
  */
 
+import { InputError } from "../errors.ts";
+import { buildStateGraph } from "../liveness/state_graph.ts";
+import { DOT_MAX_STATES, formatDot } from "../report/state_graph_dot.ts";
 import { actorsOf } from "../model/actors.ts";
 import { reportFiles } from "./report_files.ts";
-import { type CommandContext, type CommandRun, err, EXIT, type ExitCode, out, traces } from "./command.ts";
+import {
+  type CommandContext,
+  type CommandRun,
+  err,
+  EXIT,
+  type ExitCode,
+  file,
+  out,
+  traces,
+} from "./command.ts";
 import type { ExploreArgs } from "./cli_options.ts";
 import { checkInstanceParallel, type CheckResult } from "../check/check.ts";
 import { withFailureTrace } from "../check/trace_files.ts";
 import { loadModel } from "../load/load_model.ts";
-import { instantiate } from "../model/model.ts";
+import { instantiate, type ModelInstance } from "../model/model.ts";
 import { parseAssignments } from "../model/params.ts";
 import { defaultCheckpointDir, identityOf, readCheckpoint } from "../search/checkpoint.ts";
 import { livenessProperties } from "../liveness/check_liveness.ts";
@@ -134,11 +146,32 @@ export async function* runExplore(args: ExploreArgs, context: CommandContext): C
     throw error;
   }
   yield print(paths);
+  if (options.dot !== undefined) yield file(options.dot, dotOf(instance, result));
   if (options.html !== undefined) {
     const run = { name: instance.name, result, actorOf: actorsOf(instance) };
     for (const output of reportFiles(options.html, `hvcheck explore ${instance.name}`, [run])) yield output;
   }
   return exitCodeOf(result);
+}
+
+/** The DOT drawing of the run's graph, or an InputError when there is none to draw. */
+function dotOf(instance: ModelInstance, result: CheckResult): string {
+  if (instance.canonicalize !== undefined) {
+    throw new InputError(
+      `--dot draws the model's own state graph, and model ${instance.name} declares symmetry: ` +
+        `run it with a configuration that declares none.`,
+    );
+  }
+  if (!result.complete || result.distinctStates > DOT_MAX_STATES) {
+    throw new InputError(
+      `--dot: model ${instance.name} has ${result.complete ? "" : "at least "}${result.distinctStates} ` +
+        `states, more than the ${DOT_MAX_STATES} a drawing can show; make the model smaller with --set.`,
+    );
+  }
+  const counterexamples = result.properties.flatMap((p) =>
+    p.status === "violated" && p.trace ? [p.trace] : []
+  );
+  return formatDot(instance, buildStateGraph(instance), counterexamples);
 }
 
 /**
