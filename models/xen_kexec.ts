@@ -236,7 +236,7 @@ export default defineModel({
           s.backend = "closed";
           if (f.patchedBlkback) {
             // xen_blkbk_free_caches -> free_persistent_gnts walks the whole persistent tree.
-            for (let i = 0; i < s.blkback.length; i++) {
+            for (let i = 1; i <= p.frames; i++) {
               if (s.blkback.get(i) === "persistent") {
                 s.blkback.set(i, "none");
                 s.freedAtDisconnect.set(i, true);
