@@ -133,6 +133,23 @@ export default [
       "and the kexec may end before blkback ever disconnects.",
   }),
   gate({
+    name: "xen_kexec_patched_blkback_upstream_handshake_violated",
+    model: "xen_kexec",
+    params: { variant: "soft_reset_patched_blkback", balloon: false, upstream_handshake: true },
+    expect: {
+      ...safeAndLive,
+      k2_free_ram_is_private: { violated: 6 },
+      no_write_into_k2_ram: { violated: 7 },
+      backend_disconnect_completes: { violated: 4 },
+      ...fixedPaths,
+      gntdev_map_clears_kexec_is_safe: "not witnessed",
+    },
+    minStates: 4400,
+    why: "Upstream, blkfront is Closed as soon as blkback switches to Closing and blkback disconnects only " +
+      "afterwards, so the timeout's race happens on every kexec: one request in flight at kernel_kexec " +
+      "completes into a frame K2 already uses; the thread's patch alone does not close it.",
+  }),
+  gate({
     name: "xen_kexec_is_safe_atomic_f6_p3_v2_holds",
     model: "xen_kexec",
     params: { variant: "kexec_is_safe_atomic", balloon: true, frames: 6, pirqs: 3, vcpus: 2 },

@@ -96,6 +96,11 @@ export default defineModel({
       default: false,
       description: "xenbus_dev_shutdown may give up waiting for a busy backend (its 5 s timeout)",
     }),
+    upstream_handshake: boolParam({
+      default: false,
+      description: "xenbus as upstream has it: blkfront is Closed as soon as blkback switches to Closing, " +
+        "and blkback runs xen_blkif_disconnect only then, ignoring its -EBUSY",
+    }),
   },
   state: (p) => ({
     // k1: running; closing: kernel_kexec passed the check, blkfront is Closing; closed:
@@ -228,13 +233,17 @@ export default defineModel({
           s.busyAtClose = s.inflight.includes(true);
         },
       }),
-      // xen_blkif_disconnect: -EBUSY while requests are in flight.
+      // xen_blkif_disconnect: -EBUSY while requests are in flight. The thread assumes blkback retries
+      // until it succeeds, before blkfront is Closed; upstream's frontend_changed runs it once, on
+      // blkfront's Closed, and switches to Closed even when it was busy, with the ring and grants kept.
       action("backend_disconnect", {
         fair: "weak",
-        guard: (s) => s.phase !== "k1" && s.backend === "connected" && !s.inflight.includes(true),
+        guard: (s) =>
+          s.phase !== "k1" && s.backend === "connected" &&
+          (p.upstream_handshake ? s.phase !== "closing" : !s.inflight.includes(true)),
         effect: (s) => {
           s.backend = "closed";
-          if (f.patchedBlkback) {
+          if (f.patchedBlkback && !s.inflight.includes(true)) {
             // xen_blkbk_free_caches -> free_persistent_gnts walks the whole persistent tree.
             for (let i = 1; i <= p.frames; i++) {
               if (s.blkback.get(i) === "persistent") {
@@ -245,10 +254,14 @@ export default defineModel({
           }
         },
       }),
-      // xenbus_dev_shutdown returns once the backend is Closed (or, optionally, after its timeout).
+      // xenbus_dev_shutdown returns once blkfront is Closed (dev->down). As the thread assumes, that is
+      // after blkback closed (or after the 5 s timeout); upstream, xenbus_otherend_changed drives
+      // blkfront to Closed (xenbus_frontend_closed) as soon as blkback reaches Closing, which blkback's
+      // frontend_changed switches to at once.
       action("blkfront_closed", {
         fair: "weak",
-        guard: (s) => s.phase === "closing" && (s.backend === "closed" || p.shutdown_timeout),
+        guard: (s) =>
+          s.phase === "closing" && (s.backend === "closed" || p.shutdown_timeout || p.upstream_handshake),
         effect: (s) => {
           s.phase = "closed";
         },

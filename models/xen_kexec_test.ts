@@ -151,6 +151,23 @@ Deno.test("xen_kexec with patched blkback fails when xenbus_dev_shutdown times o
   assert.equal(property(r, "kexec_reaches_soft_reset").status, "holds");
 });
 
+Deno.test("xen_kexec with patched blkback fails with upstream's xenbus handshake", () => {
+  const r = checkSync(xenKexec, {
+    params: { variant: "soft_reset_patched_blkback", balloon: false, upstream_handshake: true },
+  });
+  assert.equal(r.verdict, "violated");
+  assert.equal(r.distinctStates, 4468);
+  const early = ["blk_request(frame=1, persistent=false)", "kernel_kexec", "blkfront_closed", "soft_reset"];
+  assert.deepEqual(trace(r, "no_write_into_k2_ram"), [
+    ...early,
+    "machine_kexec",
+    "k2_use(frame=1)",
+    "blkback_complete(frame=1)",
+  ]);
+  assert.equal(property(r, "backend_disconnect_completes").traceLength, 4);
+  assert.equal(property(r, "kexec_reaches_soft_reset").status, "holds");
+});
+
 Deno.test("xen_kexec with an atomic kexec_is_safe check is safe and completes", () => {
   const r = checkSync(xenKexec, { params: { variant: "kexec_is_safe_atomic", balloon: true } });
   assert.equal(r.verdict, "holds");

@@ -62,10 +62,10 @@ export default mutants("xen_kexec", [
   },
   {
     name: "disconnect_ignores_inflight",
-    change: "xen_blkif_disconnect unmaps the ring and frees grants without checking ring->inflight",
+    change: "blkback disconnects without waiting for ring->inflight to drain",
     file,
-    find: 's.phase !== "k1" && s.backend === "connected" && !s.inflight.includes(true),',
-    replace: 's.phase !== "k1" && s.backend === "connected",',
+    find: '(p.upstream_handshake ? s.phase !== "closing" : !s.inflight.includes(true))',
+    replace: '(p.upstream_handshake ? s.phase !== "closing" : true)',
   },
   {
     name: "complete_leaks_inflight",
@@ -86,8 +86,8 @@ export default mutants("xen_kexec", [
     name: "shutdown_does_not_wait_for_backend",
     change: "xenbus_dev_shutdown returns without waiting for the backend to reach Closed",
     file,
-    find: '(s.backend === "closed" || p.shutdown_timeout)',
-    replace: "(true || p.shutdown_timeout)",
+    find: '(s.backend === "closed" || p.shutdown_timeout || p.upstream_handshake)',
+    replace: "(true || p.shutdown_timeout || p.upstream_handshake)",
   },
   {
     name: "balloon_out_takes_granted_frame",
