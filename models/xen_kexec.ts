@@ -22,7 +22,8 @@
  *   xen_alloc_ballooned_pages) and maps another domain's grant there, so a foreign map only ever sits
  *   in a frame gntdev holds, never in one the kernel or the balloon list still has.
  *
- * kernel_kexec: device_shutdown -> xenbus_dev_shutdown sets blkfront Closing and waits for the backend;
+ * kernel_kexec: device_shutdown -> xenbus_dev_shutdown sets blkfront Closing and, as the thread assumes,
+ * waits for the backend to close (`upstream_handshake` has upstream's order, which does not wait);
  * blkback's xen_blkif_disconnect is busy (-EBUSY) while requests are in flight, else unmaps the ring
  * and, with the patch from the thread, frees the persistent grants (xen_blkbk_free_caches); before the
  * patch only xen_blkif_free does, which kexec never reaches. xen_hvm_shutdown -> SHUTDOWN_soft_reset ->
