@@ -5,6 +5,7 @@
  */
 
 import type { ModelMutants } from "./mutant.ts";
+import xenKexec from "./xen_kexec.ts";
 
 /** All suites of mutants. */
-export const suites: readonly ModelMutants[] = [];
+export const suites: readonly ModelMutants[] = [xenKexec];
