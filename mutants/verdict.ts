@@ -20,6 +20,8 @@ export interface GateProperty {
 export interface GateReport {
   readonly gate: string;
   readonly met: boolean;
+  /** `holds` for a gate of a fixed variant (no violation expected), `violated` for a buggy one. */
+  readonly expectedSafety?: string;
   readonly problems: readonly string[];
   readonly properties: readonly GateProperty[];
 }
@@ -72,6 +74,9 @@ export function judgeMutant(reports: readonly GateReport[]): MutantVerdict {
       } else if (p.status !== p.expected) undecided.push(`${report.gate}: ${p.name} is ${p.status}`);
     }
   }
+  // A fixed variant's proof that breaks is the telling catch: it comes first.
+  const fixed = new Set(reports.filter((r) => r.expectedSafety === "holds").map((r) => r.gate));
+  by.sort((a, b) => Number(fixed.has(b.gate)) - Number(fixed.has(a.gate)));
   if (by.length > 0) return { kind: "caught", by };
   if (undecided.length > 0) return { kind: "inconclusive", why: undecided.join("; ") };
   return { kind: "survived", noise: reports.flatMap((r) => r.problems.map((p) => `${r.gate}: ${p}`)) };

@@ -45,3 +45,19 @@ Deno.test("a catch wins over an undecided property elsewhere", () => {
   ]);
   assert.equal(v.kind, "caught");
 });
+
+Deno.test("a catch by a fixed variant's gate is listed before one by a buggy variant's", () => {
+  const v = judgeMutant([
+    {
+      ...report([{ name: "a", status: "violated", expected: "holds" }]),
+      gate: "buggy",
+      expectedSafety: "violated",
+    },
+    {
+      ...report([{ name: "b", status: "violated", expected: "holds" }]),
+      gate: "fixed",
+      expectedSafety: "holds",
+    },
+  ]);
+  assert.deepEqual(v.kind === "caught" && v.by.map((c) => c.gate), ["fixed", "buggy"]);
+});
