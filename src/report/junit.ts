@@ -19,7 +19,7 @@ const seconds = (s: number) => s.toFixed(3);
  *
  * @example
  * ```ts
- * import { formatJunit } from "./report_junit.ts";
+ * import { formatJunit } from "./junit.ts";
  * console.assert(formatJunit([], new Map()).includes('<testsuites name="hvcheck check" tests="0"'));
  * ```
  */
