@@ -11,6 +11,7 @@ const safe: Record<string, Expectation> = {
   host_delivery_lands_on_its_channel: "holds",
   image_memory_matches_vm: "holds",
   no_suspend_hook_refuses_hibernation: "holds",
+  primary_matched_only_by_its_own_offer: "holds",
   resumed_devices_matched: "holds",
   s4_with_connection_unloaded: "holds",
   hibernation_always_ends: "holds",

@@ -571,6 +571,11 @@ export default defineModel({
       always("no_suspend_hook_refuses_hibernation", (s) => uio < 0 || !s.imageTaken, {
         description: "a device without a suspend hook (uio_hv_generic) aborts hibernation",
       }),
+      always(
+        "primary_matched_only_by_its_own_offer",
+        (s) => devs.every((d) => !s.matched.get(d) || s.guidSame.get(d)),
+        { description: "an offer is matched to a primary of the image only with the same instance GUID" },
+      ),
       always("resumed_devices_matched", (s) => devs.every((d) => s.guest.get(d) !== "broken"), {
         description: "every primary of the image is matched by an offer on resume",
       }),

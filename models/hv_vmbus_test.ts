@@ -28,6 +28,7 @@ const PROVED = [
   "host_delivery_lands_on_its_channel",
   "image_memory_matches_vm",
   "no_suspend_hook_refuses_hibernation",
+  "primary_matched_only_by_its_own_offer",
   "resumed_devices_matched",
   "s4_with_connection_unloaded",
   "hibernation_always_ends",
