@@ -24,8 +24,8 @@
  * (SET_NOIRQ_SYSTEM_SLEEP_PM_OPS(vmbus_suspend, vmbus_resume)), and the bus has vmbus_bus_suspend as
  * freeze_noirq/poweroff_noirq and vmbus_bus_resume as thaw_noirq/restore_noirq, after its children on the
  * way down and before them on the way up. The phases are sequenced here rather than with
- * models/lib/pm_phases.ts, whose sequencer has no failing callback (vmbus_suspend's -EOPNOTSUPP, rolled back
- * with PMSG_RECOVER) and would add three empty phases per sequence for every device.
+ * models/lib/pm_phases.ts, which would add three empty phases per sequence for every device; the
+ * -EOPNOTSUPP rollback with PMSG_RECOVER and the -EBUSY one with PMSG_RESTORE are modelled here directly.
  *
  * Abstractions: a channel open or close is one step on both ends (vmbus_open waits for the host's
  * answer); the restoring kernel's own boot and PMSG_QUIESCE run (which end with vmbus_bus_suspend
