@@ -138,7 +138,7 @@ export default defineModel({
       fixup: arrayOf(layout.primaries, bool),
       /** vmbus_bus_resume's wait for ready_for_resume_event timed out in this resume. */
       timedOut: bool,
-      /** Ghost: an offer matched the primary before its vmbus_resume ran, in this resume. */
+      /** Ghost: an offer matched the primary before its vmbus_resume; not yet reopened with its sub-channels. */
       matched: arrayOf(layout.primaries, bool),
       /** Whether the host's instance GUID of each device is the one the running kernel knows. */
       guidSame: arrayOf(layout.primaries, bool),
@@ -319,7 +319,6 @@ export default defineModel({
             return;
           }
           s.cursor = dev + 1;
-          s.matched.set(dev, false);
           if (dev === uio || s.guest.get(dev) !== "open") return;
           if (dev < p.devices && !(p.variant === "driver_keeps_subchannels" && dev === 0)) {
             for (const sub of layout.subs(dev)) {
@@ -436,6 +435,7 @@ export default defineModel({
             s.guest.set(sub, "open"); // a leftover sub-channel of the image is simply overwritten
             s.relid.set(sub, r);
           }
+          if (layout.subs(dev).every((c) => s.guest.get(c) === "open")) s.matched.set(dev, false);
         },
       }),
       // After PMSG_THAW: swsusp_write(), then power_down() starts PMSG_HIBERNATE.
@@ -618,8 +618,8 @@ export default defineModel({
       }),
       leadsTo(
         "matched_devices_reopen",
-        (s) => devs.some((d) => s.matched.get(d) && !reopened(s, d)),
-        (s) => devs.every((d) => !s.matched.get(d) || reopened(s, d)),
+        (s) => s.matched.includes(true),
+        (s) => !s.matched.includes(true),
         { description: "a device an offer matched at resume is open again with all its sub-channels" },
       ),
       sometimes("hibernation_completes", (s) => s.phase === "off"),
@@ -632,7 +632,7 @@ export default defineModel({
       ),
       sometimes(
         "device_matched_before_its_resume",
-        (s) => devs.some((d) => s.matched.get(d) && !reopened(s, d)),
+        (s) => s.matched.includes(true),
       ),
       sometimes(
         "bus_suspend_unloads_with_hvsock_held",

@@ -146,4 +146,11 @@ export default mutants("hv_vmbus", [
     replace: `s.timedOut = true;
           s.fixup.fill(false);`,
   },
+  {
+    name: "image_written_before_thaw_ends",
+    change: "hibernate() calls swsusp_write() before dpm_resume has thawed the last device",
+    file,
+    find: `guard: (s) => s.phase === "thaw" && s.cursor === primaries,`,
+    replace: `guard: (s) => s.phase === "thaw" && s.cursor === primaries - 1,`,
+  },
 ]);
