@@ -14,19 +14,26 @@
  * The host delivers to a channel by its relid whenever the channel is open on the host side
  * (`host_deliver`): that is the asynchronous use of the registration.
  *
+ * Liveness: guest kernel actions are weakly fair; Hyper-V's and user space's own moves (deliveries,
+ * hv_sock connections and closes, the hibernate request, the power-on, hot-add, the VF removal) are
+ * `background`, never fair. Two host moves answer a request the guest waits for without a timeout and are
+ * weakly fair: the RESCIND of a channel the guest closed, and (with `offersInTime`, the timeout
+ * assumption) the offers after vmbus_request_offers.
+ *
  * Only the noirq phases appear: VMBus devices have no other PM callbacks
  * (SET_NOIRQ_SYSTEM_SLEEP_PM_OPS(vmbus_suspend, vmbus_resume)), and the bus has vmbus_bus_suspend as
  * freeze_noirq/poweroff_noirq and vmbus_bus_resume as thaw_noirq/restore_noirq, after its children on the
  * way down and before them on the way up. The phases are sequenced here rather than with
- * models/lib/pm_phases.ts, whose sequencer has no failing callback (vmbus_suspend's -EOPNOTSUPP, rolled back
- * with PMSG_RECOVER) and would add three empty phases per sequence for every device.
+ * models/lib/pm_phases.ts, which would add three empty phases per sequence for every device; the
+ * -EOPNOTSUPP rollback with PMSG_RECOVER and the -EBUSY one with PMSG_RESTORE are modelled here directly.
  *
  * Abstractions: a channel open or close is one step on both ends (vmbus_open waits for the host's
  * answer); the restoring kernel's own boot and PMSG_QUIESCE run (which end with vmbus_bus_suspend
  * unloading its connection) are one step, `swsusp_arch_resume`; devices are suspended and resumed in one
- * fixed dpm order, with the UIO device last so that its refusal has devices to roll back; the bounded
- * wait of vmbus_bus_resume fires only once the host has sent every offer it will send (offers do not
- * arrive late); a new device found on resume is probed by the same step that resumes the others; the
+ * fixed dpm order, with the UIO device last so that its refusal has devices to roll back; with
+ * `offersInTime` the bounded wait of vmbus_bus_resume fires only once the host has sent every offer it
+ * will send, without it the timer may expire first and offers come late; a new device found on resume is
+ * probed by the same step that resumes the others; the
  * KVP rescind-and-reoffer anomaly is left out (the doc shows it is harmless). Relids permute freely and
  * devices of one class are interchangeable, but the model declares no symmetry, so every permutation
  * is a distinct state.
@@ -49,6 +56,8 @@ const PHASES = [
   "resumed", // the image runs normally again
   "recover", // a device refused to suspend: PMSG_RECOVER resumes the devices already suspended
   "aborted", // hibernation refused, the VM keeps running
+  "rollback", // the bus refused PMSG_HIBERNATE (-EBUSY): PMSG_RESTORE resumes the devices suspended
+  "rolled_back", // power_down() rolled back: the image is unmarked, the VM keeps running
 ] as const;
 
 /** Guest view of a channel. `rescinded`: an hv_sock channel force-rescinded but still held by user space. */
@@ -87,6 +96,17 @@ export default defineModel({
       default: false,
       description: "hv_balloon may hot-add memory (hibernation not enabled in the VM's ACPI S4 setting)",
     }),
+    offersInTime: boolParam({
+      default: true,
+      description: "the timeout assumption: Hyper-V sends every offer it has before vmbus_bus_resume's " +
+        "wait times out (its offers are then weakly fair); false: the timer may expire first, offers are " +
+        "background and may come late",
+    }),
+    rescindLate: boolParam({
+      default: false,
+      description: "Hyper-V's RESCIND of a channel closed by drv->suspend may arrive after " +
+        "vmbus_bus_suspend set ignore_any_offer_msg; false: it arrives before the bus suspend starts",
+    }),
     initiator: enumParam({
       values: ["host", "self"],
       default: "host",
@@ -116,6 +136,10 @@ export default defineModel({
       hostRelid: arrayOf(layout.channels, channel),
       /** Primaries waiting for an offer on resume (nr_chan_fixup_on_resume). */
       fixup: arrayOf(layout.primaries, bool),
+      /** vmbus_bus_resume's wait for ready_for_resume_event timed out in this resume. */
+      timedOut: bool,
+      /** Ghost: an offer matched the primary before its vmbus_resume; not yet reopened with its sub-channels. */
+      matched: arrayOf(layout.primaries, bool),
       /** Whether the host's instance GUID of each device is the one the running kernel knows. */
       guidSame: arrayOf(layout.primaries, bool),
       vfOnHost: bool,
@@ -173,29 +197,35 @@ export default defineModel({
       // The host delivers to a channel by relid (ring-buffer signal, hv_sock data, sub-channel
       // traffic) whenever the channel is open on the host side.
       action("host_deliver", {
+        background: true,
         params: { chan: channel },
         guard: (s, { chan }) => s.host.get(chan) === "open",
         effect: () => {},
       }),
       // Closing a sub-channel or an hv_sock channel makes the host send RESCIND_CHANNELOFFER;
-      // vmbus_onoffer_rescind -> hv_process_channel_removal frees the guest's channel (even while
-      // offers are ignored). Only on a live connection: an unload discards what is still due.
+      // vmbus_onoffer_rescind -> hv_process_channel_removal frees the guest's channel. vmbus_on_msg_dpc
+      // drops it while ignore_any_offer_msg is set (52be93558413); the older bus suspend processed it.
+      // Only on a live connection: an unload discards what is still due. The host answers the close the
+      // guest waits for, so this is fair.
       action("host_rescind", {
         params: { chan: channel },
         guard: (s, { chan }) => s.connected && s.host.get(chan) === "rescinding",
         effect: (s, { chan }) => {
           s.host.set(chan, "none");
           s.hostRelid.set(chan, INVALID);
+          if (s.ignoreOffers && p.variant !== "no_cleanup_wait") return;
           s.guest.set(chan, "none");
           s.relid.set(chan, INVALID);
         },
       }),
       // After vmbus_bus_resume has requested offers (vmbus_request_offers), the host offers each
       // device it has, in any order. vmbus_onoffer: a primary of the image with the same class and
-      // instance GUID is matched and its relid fixed; any other offer is a new device.
+      // instance GUID is matched and its relid fixed, even after the wait timed out; any other offer is
+      // a new device.
       action("host_offer", {
+        ...(p.offersInTime ? {} : { background: true }),
         params: { dev: device },
-        guard: (s, { dev }) => s.connected && s.host.get(dev) === "none" && onHost(s, dev),
+        guard: (s, { dev }) => s.connected && !s.ignoreOffers && s.host.get(dev) === "none" && onHost(s, dev),
         effect: (s, { dev }) => {
           const r = freeRelid(s);
           s.host.set(dev, "offered");
@@ -206,19 +236,21 @@ export default defineModel({
           } else if (s.fixup.get(dev) && s.guidSame.get(dev)) {
             s.fixup.set(dev, false);
             if (p.variant !== "no_relid_fixup") s.relid.set(dev, r);
+            if (s.guest.get(dev) === "closed") s.matched.set(dev, true);
           }
           // A changed instance GUID: a new device for the offer, the image's primary stays unmatched.
         },
       }),
       action("hvsock_connect", {
+        background: true,
         guard: (s) =>
           hvsock >= 0 && s.connected && s.phase !== "resumed" && s.phase !== "aborted" &&
-          s.host.get(hvsock) === "none" && s.guest.get(hvsock) === "none",
+          s.phase !== "rolled_back" && s.host.get(hvsock) === "none" && s.guest.get(hvsock) === "none",
         effect: (s) => {
           const r = freeRelid(s);
           s.hostRelid.set(hvsock, r);
           if (s.ignoreOffers) {
-            s.host.set(hvsock, "offered"); // vmbus_onoffer drops it during vmbus_bus_suspend
+            s.host.set(hvsock, "offered"); // vmbus_on_msg_dpc drops it during vmbus_bus_suspend
           } else {
             s.host.set(hvsock, "open");
             s.guest.set(hvsock, "open");
@@ -226,7 +258,9 @@ export default defineModel({
           }
         },
       }),
+      // Either end closes the socket: user space in the guest, or the host application.
       action("hvsock_close", {
+        background: true,
         guard: (s) => hvsock >= 0 && s.guest.get(hvsock) === "open",
         effect: (s) => {
           s.guest.set(hvsock, "closed");
@@ -235,6 +269,7 @@ export default defineModel({
       }),
       // User space closes a socket whose channel vmbus_bus_suspend force-rescinded.
       action("hvsock_release", {
+        background: true,
         guard: (s) => hvsock >= 0 && s.guest.get(hvsock) === "rescinded",
         effect: (s) => {
           s.guest.set(hvsock, "none");
@@ -242,6 +277,7 @@ export default defineModel({
         },
       }),
       action("balloon_hot_add", {
+        background: true,
         guard: (s) => p.hotAdd && s.phase === "running" && s.mem === 0,
         effect: (s) => {
           s.mem = 1;
@@ -250,6 +286,7 @@ export default defineModel({
       // Azure removes the VF before it asks the guest to hibernate (hibernation.rst, "Resuming on a
       // Different VM"): the VF's offer is rescinded and the device removed.
       action("azure_remove_vf", {
+        background: true,
         guard: (s) => vf >= 0 && p.initiator === "host" && s.phase === "running" && s.vfOnHost,
         effect: (s) => {
           s.vfOnHost = false;
@@ -260,8 +297,9 @@ export default defineModel({
         },
       }),
       // hibernate(): from the Shutdown integration service (shutdown_onchannelcallback ->
-      // send_hibernate_uevent -> udev) or self-initiated.
+      // send_hibernate_uevent -> udev) or self-initiated: user space's choice, never forced.
       action("hibernate", {
+        background: true,
         guard: (s) => s.phase === "running" && (p.initiator === "self" || !s.vfOnHost),
         effect: (s) => {
           s.phase = "freeze";
@@ -294,23 +332,37 @@ export default defineModel({
         },
       }),
       // vmbus_bus_suspend, first half: ignore_any_offer_msg, drain the work queues, and
-      // vmbus_force_channel_rescinded on every hv_sock channel.
+      // vmbus_force_channel_rescinded on every hv_sock channel (queued straight on the work queue, so
+      // never dropped). Without rescindLate every RESCIND the children's suspend caused is in by now.
+      // Strongly fair: the host may open and close hv_sock connections forever, which makes a RESCIND
+      // due again and again, but the bus suspend starts at one of the moments none is.
       action("vmbus_bus_suspend_begin", {
-        guard: (s) => suspending(s.phase) && s.cursor === primaries && s.connected && !s.ignoreOffers,
+        fair: "strong",
+        guard: (s) =>
+          suspending(s.phase) && s.cursor === primaries && s.connected && !s.ignoreOffers &&
+          (p.rescindLate || !s.host.includes("rescinding")),
         effect: (s) => {
           s.ignoreOffers = true;
           if (waits && hvsock >= 0 && s.guest.get(hvsock) === "open") s.guest.set(hvsock, "rescinded");
         },
       }),
       // vmbus_bus_suspend, second half: once nr_chan_close_on_suspend has dropped to 0 (every
-      // sub-channel rescinded), unmap every relid, set it to INVALID_RELID, count the primaries in
-      // nr_chan_fixup_on_resume and vmbus_initiate_unload. The host forgets every channel.
+      // sub-channel rescinded, hv_sock force-rescinded), refuse with -EBUSY if nr_chan_fixup_on_resume
+      // is not 0 ("a previous failed resuming"); else unmap every relid, set it to INVALID_RELID, count
+      // the primaries in nr_chan_fixup_on_resume and vmbus_initiate_unload. The host forgets every channel.
       action("vmbus_bus_suspend_unload", {
         guard: (s) =>
           suspending(s.phase) && s.cursor === primaries && s.connected && s.ignoreOffers &&
           (!waits || (layout.allSubs.every((c) => s.guest.get(c) === "none") &&
             (hvsock < 0 || s.guest.get(hvsock) === "none" || s.guest.get(hvsock) === "rescinded"))),
         effect: (s) => {
+          if (s.fixup.includes(true)) {
+            // Only the bus failed its noirq callback: dpm_resume_noirq(PMSG_RESTORE) resumes the
+            // children, never the bus, so ignore_any_offer_msg stays set.
+            s.phase = "rollback";
+            s.cursor = 0;
+            return;
+          }
           for (let d = 0; d < primaries; d++) s.fixup.set(d, s.guest.get(d) !== "none");
           for (let c = 0; c < channels; c++) {
             s.host.set(c, "none");
@@ -318,6 +370,7 @@ export default defineModel({
             if (p.variant !== "no_relid_fixup") s.relid.set(c, INVALID);
           }
           s.connected = false;
+          s.timedOut = false;
           s.phase = s.phase === "freeze" ? "snapshot" : "off";
         },
       }),
@@ -343,33 +396,38 @@ export default defineModel({
           s.ignoreOffers = false;
         },
       }),
-      // vmbus_bus_resume's bounded wait for ready_for_resume_event: a primary no offer matched is
-      // left behind, and the device is broken.
+      // vmbus_bus_resume's bounded wait for ready_for_resume_event gives up. nr_chan_fixup_on_resume
+      // keeps counting the primaries no offer matched; their relid stays INVALID_RELID.
       action("vmbus_bus_resume_timeout", {
         guard: (s) =>
-          p.variant !== "unbounded_resume_wait" && resuming(s.phase) && s.connected &&
-          s.fixup.includes(true) &&
-          s.fixup.every((_, d) => !onHost(s, d) || s.host.get(d) !== "none"),
+          p.variant !== "unbounded_resume_wait" && resuming(s.phase) && s.connected && !s.ignoreOffers &&
+          !s.timedOut && s.cursor === 0 && s.fixup.includes(true) &&
+          (!p.offersInTime || s.fixup.every((_, d) => !onHost(s, d) || s.host.get(d) !== "none")),
         effect: (s) => {
-          for (let d = 0; d < primaries; d++) {
-            if (!s.fixup.get(d)) continue;
-            s.fixup.set(d, false);
-            s.guest.set(d, "broken");
-          }
+          s.timedOut = true;
         },
       }),
-      // thaw_noirq / restore_noirq / PMSG_RECOVER of a device: vmbus_resume -> drv->resume reopens
-      // the primary (vmbus_open) and asks for sub-channels, which the host offers with new relids.
+      // thaw_noirq / restore_noirq of a device once vmbus_bus_resume returned, and PMSG_RECOVER or
+      // PMSG_RESTORE after a failed suspend: vmbus_resume -> drv->resume reopens the primary
+      // (vmbus_open) and asks for sub-channels, whose offers come with new relids unless
+      // ignore_any_offer_msg drops them. vmbus_open under INVALID_RELID fails: the device is broken.
       action("vmbus_resume", {
         params: { dev: device },
         guard: (s, { dev }) =>
-          (resuming(s.phase) || s.phase === "recover") && s.connected && !s.fixup.includes(true) &&
+          (resuming(s.phase)
+            ? s.connected && !s.ignoreOffers && (s.timedOut || !s.fixup.includes(true))
+            : (s.phase === "recover" || s.phase === "rollback")) &&
           s.cursor === dev && layout.subs(dev).every((c) => s.host.get(c) === "none"),
         effect: (s, { dev }) => {
           s.cursor = dev + 1;
           if (s.guest.get(dev) !== "closed" || dev === uio) return; // broken, absent, or no resume hook
+          if (s.fixup.get(dev)) {
+            s.guest.set(dev, "broken");
+            return;
+          }
           s.guest.set(dev, "open");
           s.host.set(dev, "open");
+          if (s.ignoreOffers) return;
           for (const sub of layout.subs(dev)) {
             const r = freeRelid(s);
             s.host.set(sub, "open");
@@ -377,6 +435,7 @@ export default defineModel({
             s.guest.set(sub, "open"); // a leftover sub-channel of the image is simply overwritten
             s.relid.set(sub, r);
           }
+          if (layout.subs(dev).every((c) => s.guest.get(c) === "open")) s.matched.set(dev, false);
         },
       }),
       // After PMSG_THAW: swsusp_write(), then power_down() starts PMSG_HIBERNATE.
@@ -390,6 +449,7 @@ export default defineModel({
       // The VM is started again: Hyper-V gives it the memory assigned at creation; a new VM has its
       // own instance GUIDs (Azure keeps synthetic ones, never vPCI ones) and a VF again.
       action("boot_on_resume", {
+        background: true,
         guard: (s) => s.phase === "off",
         effect: (s) => {
           s.phase = "boot";
@@ -412,6 +472,8 @@ export default defineModel({
             s.relid.set(c, s.imageRelid.get(c));
           }
           for (let d = 0; d < primaries; d++) s.fixup.set(d, s.image.get(d) !== "none");
+          s.matched.fill(false);
+          s.timedOut = false;
           s.connected = false;
           s.ignoreOffers = true;
           s.phase = "restore";
@@ -430,14 +492,25 @@ export default defineModel({
           s.phase = "aborted";
         },
       }),
+      // power_down(): hibernation_platform_enter() returned -EBUSY, so swsusp_unmark() and return.
+      action("hibernation_rolled_back", {
+        guard: (s) => s.phase === "rollback" && s.cursor === primaries,
+        effect: (s) => {
+          s.phase = "rolled_back";
+        },
+      }),
     ];
   },
-  properties: (p, { always, sometimes, transition }) => {
+  properties: (p, { always, sometimes, transition, leadsTo }) => {
     const layout = layoutOf(p);
     const { primaries, channels, hvsock, uio } = layout;
-    const waits = p.variant !== "no_cleanup_wait";
     const all = Array.from({ length: channels }, (_, c) => c);
     const devs = Array.from({ length: primaries }, (_, d) => d);
+    type View = { readonly guest: { get(i: number): string } };
+    /** The device's primary and every sub-channel it has are open. */
+    const reopened = (s: View, d: number) =>
+      s.guest.get(d) === "open" && layout.subs(d).every((c) => s.guest.get(c) === "open");
+    const suspending = (phase: string) => phase === "freeze" || phase === "poweroff";
     return [
       always("image_holds_no_subchannels", (s) => layout.allSubs.every((c) => s.image.get(c) === "none"), {
         description: "sub-channels are closed and rescinded before the snapshot (hibernation.rst)",
@@ -462,6 +535,26 @@ export default defineModel({
           description: "every channel the guest has open is open on the host under the host's current relid",
         },
       ),
+      always(
+        "host_open_channel_is_open_in_guest",
+        (s) =>
+          all.every((c) =>
+            s.host.get(c) !== "open" || s.guest.get(c) === "open" ||
+            (c === hvsock && s.ignoreOffers && s.guest.get(c) !== "open")
+          ),
+        {
+          description: "a channel the host has open (and writes the ring buffer of) is open in the running " +
+            "kernel, but the hv_sock channel vmbus_bus_suspend force-rescinded, which lives until the unload",
+        },
+      ),
+      always(
+        "open_device_has_its_subchannels",
+        (s) => devs.every((d) => s.guest.get(d) !== "open" || reopened(s, d)),
+        {
+          description:
+            "a device whose primary is open has every sub-channel open (drv->resume re-creates them)",
+        },
+      ),
       transition("host_delivery_lands_on_its_channel", (before, action) => {
         if (action.name !== "host_deliver") return true;
         const chan = action.params["chan"] as number;
@@ -478,34 +571,73 @@ export default defineModel({
       always("no_suspend_hook_refuses_hibernation", (s) => uio < 0 || !s.imageTaken, {
         description: "a device without a suspend hook (uio_hv_generic) aborts hibernation",
       }),
+      always(
+        "primary_matched_only_by_its_own_offer",
+        (s) => devs.every((d) => !s.matched.get(d) || s.guidSame.get(d)),
+        { description: "an offer is matched to a primary of the image only with the same instance GUID" },
+      ),
       always("resumed_devices_matched", (s) => devs.every((d) => s.guest.get(d) !== "broken"), {
         description: "every primary of the image is matched by an offer on resume",
       }),
       always(
-        "bus_suspend_wait_finishes",
+        "s4_with_connection_unloaded",
         (s) =>
-          !(waits && (s.phase === "freeze" || s.phase === "poweroff") && s.ignoreOffers && s.connected &&
-            layout.allSubs.some((c) => s.guest.get(c) === "open")),
+          s.phase !== "off" ||
+          (!s.connected && all.every((c) => s.host.get(c) === "none" && s.guest.get(c) !== "open")),
         {
           description:
-            "vmbus_bus_suspend never waits for a sub-channel nobody closed (it would wait forever)",
+            "the poweroff side: ACPI S4 is entered with every channel closed and the connection unloaded",
         },
       ),
-      always(
-        "bus_resume_wait_finishes",
-        (s) =>
-          !(p.variant === "unbounded_resume_wait" && (s.phase === "thaw" || s.phase === "restore") &&
-            s.connected &&
-            s.fixup.includes(true) && devs.every((d) =>
-              (d === layout.vf && !s.vfOnHost) || s.host.get(d) !== "none"
-            )),
+      leadsTo(
+        "hibernation_always_ends",
+        (s) => s.phase === "freeze",
+        (s) => s.phase === "off" || s.phase === "aborted" || s.phase === "rolled_back",
         {
           description:
-            "vmbus_bus_resume never waits for an offer when the host has sent all it will (no timeout)",
+            "once PMSG_FREEZE starts the VM reaches S4, or the refusal or rollback leaves it running",
         },
+      ),
+      leadsTo(
+        "bus_suspend_never_waits_on_user_space",
+        (s) => suspending(s.phase) && s.ignoreOffers && s.connected,
+        (s) => !s.connected || s.phase === "rollback",
+        { description: "vmbus_bus_suspend finishes whatever user space does with its hv_sock" },
+      ),
+      leadsTo(
+        "poweroff_always_ends",
+        (s) => s.phase === "poweroff",
+        (s) => s.phase === "off" || s.phase === "rolled_back",
+        {
+          description: "PMSG_HIBERNATE ends in S4 or, refused, in a rolled-back running VM",
+        },
+      ),
+      leadsTo("resume_always_completes", (s) => s.phase === "boot", (s) => s.phase === "resumed", {
+        description:
+          "once the VM is powered on with an image, the image runs again, even with offers missing",
+      }),
+      leadsTo(
+        "matched_devices_reopen",
+        (s) => s.matched.includes(true),
+        (s) => !s.matched.includes(true),
+        { description: "a device an offer matched at resume is open again with all its sub-channels" },
       ),
       sometimes("hibernation_completes", (s) => s.phase === "off"),
       sometimes("resume_completes", (s) => s.phase === "resumed"),
+      sometimes(
+        "resumed_with_every_device_reopened",
+        (s) =>
+          s.phase === "resumed" &&
+          devs.every((d) => d === uio || (d === layout.vf && !s.vfOnHost) || reopened(s, d)),
+      ),
+      sometimes(
+        "device_matched_before_its_resume",
+        (s) => s.matched.includes(true),
+      ),
+      sometimes(
+        "bus_suspend_unloads_with_hvsock_held",
+        (s) => hvsock >= 0 && !s.connected && s.guest.get(hvsock) === "rescinded",
+      ),
       sometimes(
         "resume_completes_with_broken_device",
         (s) => s.phase === "resumed" && devs.some((d) => s.guest.get(d) === "broken"),
@@ -518,13 +650,16 @@ export default defineModel({
         "hibernation_refused_vm_running",
         (s) => s.phase === "aborted" && devs.every((d) => s.guest.get(d) === "open"),
       ),
+      sometimes("poweroff_rolled_back", (s) => s.phase === "rolled_back"),
     ];
   },
-  // The protocol ends when the image runs again or hibernation was refused. A wait that can never end is
-  // a deadlock only when the host has nothing left to do; since the host can always deliver to an open
-  // channel or open another hv_sock connection, the two waits have their own invariants
-  // (bus_suspend_wait_finishes, bus_resume_wait_finishes).
-  terminal: (s) => s.phase === "resumed" || s.phase === "aborted",
+  // The protocol may rest where the guest has nothing to do: running before a hibernation, off in S4,
+  // and after the resume, the refusal or the rollback. Anywhere else a state where only Hyper-V or user
+  // space could move is a hang (deadlock).
+  terminal: (s) =>
+    s.phase === "running" || s.phase === "off" || s.phase === "resumed" || s.phase === "aborted" ||
+    s.phase === "rolled_back",
+  fairness: "weak",
 });
 
 /** Slot layout: primaries (synthetic, VF, UIO), then sub-channels, then hv_sock. -1 for absent slots. */

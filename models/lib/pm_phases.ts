@@ -14,7 +14,16 @@
  * - `quiesce` (PMSG_QUIESCE, the restoring kernel's hibernation_restore + resume_target_kernel): the freeze
  *   callbacks again, prepare, freeze, freeze_late, freeze_noirq; then the jump into the image;
  * - `restore` (PMSG_RESTORE, in the image kernel after the jump): restore_noirq, restore_early, restore,
- *   complete.
+ *   complete;
+ * - `recover` (PMSG_RECOVER): the thaw callbacks, run only as the rollback of a failed `freeze` or `quiesce`.
+ *
+ * A callback may fail (the hook returns false, as vmbus_suspend's -EOPNOTSUPP for a driver without a
+ * suspend hook). The phase stops there and the rollback resumes, in reverse, what was suspended: the
+ * failed phase's counterpart on the devices that completed it, then the earlier phases' counterparts on
+ * every device (dpm_suspend_noirq -> dpm_resume_noirq(resume_event(state)), then dpm_resume_early,
+ * dpm_resume, dpm_complete). `freeze` and `quiesce` roll back with `recover`; `poweroff` with `restore`
+ * (resume_event(PMSG_HIBERNATE) is PMSG_RESTORE, and hibernation_platform_enter resumes with it). A failed
+ * resume callback is only logged by the PM core and the phase goes on.
  *
  * The model starts a sequence with `start` from one of its own effects and waits for `finished`; the
  * component's actions `dpm_callback(dev)` (one device's callback for the current phase) and `dpm_phase_end`
@@ -46,6 +55,7 @@ export const PM_SEQUENCES = {
   poweroff: ["prepare", "poweroff", "poweroff_late", "poweroff_noirq"],
   quiesce: ["prepare", "freeze", "freeze_late", "freeze_noirq"],
   restore: ["restore_noirq", "restore_early", "restore", "complete"],
+  recover: ["thaw_noirq", "thaw_early", "thaw", "complete"],
 } as const;
 
 /** A sequence of device PM phases. */
@@ -56,20 +66,29 @@ export type PmPhase = (typeof PM_SEQUENCES)[PmSequence][number];
 /** Every phase name, once. */
 export const PM_PHASES: readonly PmPhase[] = [...new Set(Object.values(PM_SEQUENCES).flat())];
 
-const SEQUENCES = ["none", "freeze", "thaw", "poweroff", "quiesce", "restore"] as const;
+const SEQUENCES = ["none", "freeze", "thaw", "poweroff", "quiesce", "restore", "recover"] as const;
+
+/** The sequence that rolls back a failed suspend sequence. */
+const ROLLBACK: Readonly<Partial<Record<PmSequence, PmSequence>>> = {
+  freeze: "recover",
+  quiesce: "recover",
+  poweroff: "restore",
+};
 
 /**
  * Which sequence may start after which (the last one finished in the running kernel; `none` in a fresh
  * kernel): a running kernel hibernates (`freeze`) after boot, after a failed image write (`thaw`) or after
- * a resume (`restore`); only the restoring kernel quiesces, straight after boot; the image kernel restores
- * from its own record, which ends with `freeze` (see `enterImage`).
+ * a resume or a failed poweroff (`restore`) or a refused one (`recover`); only the restoring kernel quiesces,
+ * straight after boot; the image kernel restores from its own record, which ends with `freeze` (see
+ * `enterImage`); `recover` only follows a failure.
  */
 const MAY_FOLLOW: Readonly<Record<PmSequence, readonly (PmSequence | "none")[]>> = {
-  freeze: ["none", "thaw", "restore"],
+  freeze: ["none", "thaw", "restore", "recover"],
   thaw: ["freeze"],
   poweroff: ["thaw"],
   quiesce: ["none"],
   restore: ["freeze"],
+  recover: [],
 };
 
 // deno-lint-ignore no-explicit-any
@@ -83,8 +102,16 @@ export interface PmConfig {
 
 /** What the model plugs into the sequencer. Both hooks are optional. */
 export interface PmHooks<F extends Fields> {
-  /** Device `dev`'s callback for `phase` of `sequence` (vmbus_suspend for freeze_noirq, say). */
-  readonly callback?: (s: RecordView<F>, dev: number, phase: PmPhase, sequence: PmSequence) => void;
+  /**
+   * Device `dev`'s callback for `phase` of `sequence` (vmbus_suspend for freeze_noirq, say). It returns
+   * false when the callback fails (an error code): a suspend sequence then rolls back.
+   */
+  readonly callback?: (
+    s: RecordView<F>,
+    dev: number,
+    phase: PmPhase,
+    sequence: PmSequence,
+  ) => boolean | void;
   /** Whether the callback may run now (device ordering: children before parents, say). */
   readonly canRun?: (s: ReadonlyView<F>, dev: number, phase: PmPhase) => boolean;
 }
@@ -132,7 +159,10 @@ export function pmPhases(config: PmConfig) {
 
   return {
     config,
-    /** The variables to spread into the model's state: `pm.sequence`, `.step`, `.done[dev]`, `.last`. */
+    /**
+     * The variables to spread into the model's state: `pm.sequence`, `.step`, `.done[dev]` (the device
+     * ran the current phase, or is skipped in it), `.last`.
+     */
     vars: () => ({ pm: pmDomain(config) }),
 
     /**
@@ -148,9 +178,19 @@ export function pmPhases(config: PmConfig) {
             return now !== undefined && !pm(s).done.get(dev) && (hooks.canRun?.(s, dev, now) ?? true);
           },
           effect: (s, { dev }) => {
-            const sequence = pm(s).sequence as PmSequence;
-            hooks.callback?.(s, dev, phase(s)!, sequence);
-            pm(s).done.set(dev, true);
+            const p = pm(s);
+            const sequence = p.sequence as PmSequence;
+            const failed = hooks.callback?.(s, dev, phase(s)!, sequence) === false;
+            const rollback = ROLLBACK[sequence];
+            if (!failed || rollback === undefined) {
+              p.done.set(dev, true);
+              return;
+            }
+            // The counterpart of the failed phase runs on the devices that completed it, so the others
+            // (the failed one too) count as done in it.
+            p.sequence = rollback;
+            p.step = 3 - p.step;
+            for (let d = 0; d < config.devices; d++) p.done.set(d, d === dev || !p.done.get(d));
           },
         }) as unknown as AnyAction<F>,
         kit.action("dpm_phase_end", {
@@ -233,11 +273,22 @@ const FOLLOWS: Readonly<Record<PmPhase, readonly (PmPhase | "none")[]>> = {
   restore: ["restore_early"],
 };
 
+/** What a rollback adds: a device resumes from the suspend phase it reached (see `ROLLBACK`). */
+const ROLLBACK_FOLLOWS: Readonly<Partial<Record<PmPhase, readonly PmPhase[]>>> = {
+  thaw_early: ["freeze_late"],
+  thaw: ["freeze"],
+  complete: ["prepare"],
+  restore_noirq: ["poweroff_noirq"],
+  restore_early: ["poweroff_late"],
+  restore: ["poweroff"],
+};
+
 /**
  * `pm_phases_demo`: a kernel hibernates (freeze, image, thaw, poweroff, S4), a restoring kernel boots and
  * quiesces, and the image kernel restores; the system cycles. With `variant: "no_suspend_hook"` device 0's
  * driver has no suspend callback, so its channel stays open in the image (as uio_hv_generic's would, were
- * hibernation not refused).
+ * hibernation not refused); with `variant: "refusing_driver"` device 0's freeze_noirq fails as vmbus_suspend
+ * does for uio_hv_generic (-EOPNOTSUPP), PMSG_RECOVER resumes the others and the system runs on.
  */
 export default defineModel({
   name: "pm_phases_demo",
@@ -245,9 +296,10 @@ export default defineModel({
   params: {
     devices: intParam({ min: 1, max: 6, default: 2, description: "devices" }),
     variant: enumParam({
-      values: ["correct", "no_suspend_hook"],
+      values: ["correct", "no_suspend_hook", "refusing_driver"],
       default: "correct",
-      description: "every driver closes its channel in the noirq phase, or device 0's does not",
+      description: "every driver closes its channel in the noirq phase, or device 0's does not, or device " +
+        "0's freeze_noirq fails",
     }),
   },
   state: (p) => ({
@@ -261,6 +313,8 @@ export default defineModel({
     imageOpen: arrayOf(p.devices, bool),
     /** Ghost: a resume completed. */
     resumed: bool,
+    /** Ghost: a hibernation was refused and rolled back. */
+    refused: bool,
   }),
   init: (s) => s.open.fill(true),
   actions: (p, kit) => {
@@ -268,11 +322,13 @@ export default defineModel({
     return [
       ...pm.actions(kit, {
         callback: (s, dev, phase) => {
+          if (p.variant === "refusing_driver" && dev === 0 && phase === "freeze_noirq") return false;
           s.lastCallback.set(dev, phase);
           if (phase === "freeze_noirq" || phase === "poweroff_noirq") {
             if (!(p.variant === "no_suspend_hook" && dev === 0)) s.open.set(dev, false);
           }
           if (phase === "thaw_noirq" || phase === "restore_noirq") s.open.set(dev, true);
+          return true;
         },
       }),
       kit.action("hibernate", {
@@ -280,6 +336,14 @@ export default defineModel({
         effect: (s) => {
           s.system = "hibernating";
           pm.start(s, "freeze");
+        },
+      }),
+      // hibernation_snapshot() after PMSG_RECOVER: the error goes back to hibernate(), the system runs.
+      kit.action("hibernation_refused", {
+        guard: (s) => s.system === "hibernating" && pm.finished(s, "recover"),
+        effect: (s) => {
+          s.system = "running";
+          s.refused = true;
         },
       }),
       kit.action("create_image", {
@@ -336,17 +400,27 @@ export default defineModel({
   },
   properties: (p, kit) => {
     const pm = pmPhases(p);
+    type Before = { readonly pm: { readonly sequence: string } };
+    const mayFollow = (before: Before, phase: PmPhase, last: string): boolean =>
+      (FOLLOWS[phase] as readonly string[]).includes(last) ||
+      ((before.pm.sequence === "recover" || before.pm.sequence === "restore") &&
+        (ROLLBACK_FOLLOWS[phase] ?? [] as readonly string[]).includes(last));
     return [
       kit.transition("phases_in_order", (before, a) => {
         if (a.name !== "dpm_callback") return true;
         const phase = pm.phase(before)!;
-        return FOLLOWS[phase].includes(before.lastCallback.get(a.params["dev"] as number));
+        return mayFollow(before, phase, before.lastCallback.get(a.params["dev"] as number));
       }, { description: "each device's callbacks follow the PM sequences, phase by phase" }),
       kit.transition("no_device_ahead", (before, a) => {
         if (a.name !== "dpm_callback") return true;
         const phase = pm.phase(before)!;
-        return before.lastCallback.every((last) => last === phase || FOLLOWS[phase].includes(last));
-      }, { description: "a phase starts on a device only once every device finished the previous phase" }),
+        return before.lastCallback.every((last, d) =>
+          last === phase || before.pm.done.get(d) || mayFollow(before, phase, last)
+        );
+      }, {
+        description: "a phase starts on a device only once every device finished the previous phase (or " +
+          "is skipped in it by a rollback)",
+      }),
       kit.transition(
         "image_holds_no_open_channel",
         (before, a) => a.name !== "create_image" || !before.open.includes(true),
@@ -357,8 +431,16 @@ export default defineModel({
         (before, a) => a.name !== "resume_done" || before.open.every((o) => o),
         { description: "when the resume completes, every channel is open again" },
       ),
+      kit.transition(
+        "refusal_reopens_every_channel",
+        (before, a) => a.name !== "hibernation_refused" || before.open.every((o) => o),
+        { description: "when a refused hibernation is rolled back, every channel is open again" },
+      ),
       kit.sometimes("resume_completes", (s) => s.resumed && s.system === "running", {
         description: "a full hibernate, restore and resume cycle completes",
+      }),
+      kit.sometimes("hibernation_refused_and_rolled_back", (s) => s.refused && s.system === "running", {
+        description: "a failed freeze_noirq is rolled back with PMSG_RECOVER",
       }),
     ];
   },

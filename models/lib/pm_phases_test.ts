@@ -9,8 +9,9 @@ Deno.test("pm_phases_demo pins its state counts and keeps every phase in order",
   for (const [devices, n] of [[1, 94], [2, 174], [3, 334], [4, 654]] as const) {
     const r = run({ devices });
     assert.equal(r.distinctStates, n, `devices=${devices}`);
-    assert.equal(r.verdict, "holds");
-    assert.deepEqual(r.unfiredActions, []);
+    // Every proved property holds; the refusal witness belongs to the refusing_driver variant.
+    assert.deepEqual(r.properties.filter((p) => p.status === "violated").map((p) => p.name), []);
+    assert.deepEqual(r.unfiredActions, ["hibernation_refused"]);
   }
 });
 
@@ -38,6 +39,27 @@ Deno.test("pm_phases_demo no_suspend_hook: the image holds an open channel", () 
   assert.equal(actions.length, 14);
   assert.deepEqual([actions[0], actions.at(-1)], ["hibernate", "create_image"]);
   assert.equal(r.properties.find((p) => p.name === "phases_in_order")!.status, "holds");
+});
+
+Deno.test("pm_phases_demo refusing_driver: PMSG_RECOVER thaws only what the failed phase suspended", () => {
+  const r = run({ devices: 2, variant: "refusing_driver" });
+  assert.equal(r.distinctStates, 66);
+  assert.equal(r.properties.find((p) => p.name === "phases_in_order")!.status, "holds");
+  assert.equal(r.properties.find((p) => p.name === "refusal_reopens_every_channel")!.status, "holds");
+  const p = r.properties.find((p) => p.name === "hibernation_refused_and_rolled_back")!;
+  assert.equal(p.status, "witnessed");
+  // Three freeze phases, then device 0 fails first: device 1 is skipped by thaw_noirq (it never ran
+  // freeze_noirq) and both run thaw_early, thaw and complete.
+  assert.deepEqual(p.trace!.actions.map(formatAction), [
+    "hibernate",
+    ...Array.from({ length: 3 }, () => ["dpm_callback(dev=0)", "dpm_callback(dev=1)", "dpm_phase_end"])
+      .flat(),
+    "dpm_callback(dev=0)",
+    "dpm_phase_end",
+    ...Array.from({ length: 3 }, () => ["dpm_callback(dev=0)", "dpm_callback(dev=1)", "dpm_phase_end"])
+      .flat(),
+    "hibernation_refused",
+  ]);
 });
 
 Deno.test("pmPhases() names every phase once and refuses sequences out of order", () => {
