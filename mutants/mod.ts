@@ -5,7 +5,8 @@
  */
 
 import type { ModelMutants } from "./mutant.ts";
+import hvVmbus from "./hv_vmbus.ts";
 import xenKexec from "./xen_kexec.ts";
 
 /** All suites of mutants. */
-export const suites: readonly ModelMutants[] = [xenKexec];
+export const suites: readonly ModelMutants[] = [hvVmbus, xenKexec];

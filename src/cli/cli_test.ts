@@ -237,7 +237,7 @@ Deno.test("an unknown option is exit 2 and suggests the closest option of that c
 
 Deno.test("check reports safety and witnesses apart: an expected 'not witnessed' is no violation", async () => {
   const dir = await tempDir();
-  const gates = ["kvm_overlay_exit_on_disable_hypercall_holds", "hv_vmbus_uio_refused"];
+  const gates = ["kvm_overlay_exit_on_disable_hypercall_holds", "hv_vmbus_uio_refused_holds"];
   const table = await inProcess("check", ...gates, "--out", dir, "--workers", "1", "--verbose");
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /^gate\s+got\s+expected\s+got\s+expected\s+states/m);
@@ -245,7 +245,7 @@ Deno.test("check reports safety and witnesses apart: an expected 'not witnessed'
     table.stdout,
     /^kvm_overlay_exit_on_disable_hypercall_holds\s+holds\s+holds\s+1\/3\s+1\/3\s+32\s+\d+\s+[\d.]+\s+ok$/m,
   );
-  assert.match(table.stdout, /^hv_vmbus_uio_refused\s+holds\s+holds\s+1\/5\s+1\/5\s/m);
+  assert.match(table.stdout, /^hv_vmbus_uio_refused_holds\s+holds\s+holds\s+1\/9\s+1\/9\s/m);
   // --verbose: parameters and one line per property with expected and actual result.
   assert.match(table.stdout, /params: variant=exit_hyperv_overlay_on_disable kinds=hypercall frames=2/);
   assert.match(table.stdout, /used_overlay_moved\s+sometimes\s+not witnessed\s+not witnessed$/m);
