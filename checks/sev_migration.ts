@@ -164,6 +164,7 @@ export default [
     model: "sev_migration",
     params: { pm: "mainline", sleep: "s3", vcpus: 1, pages: 2 },
     expect: {
+      vcpus_down_exactly_while_asleep: "holds",
       migration_never_copies_private_as_shared: "holds",
       migration_allowed_implies_list_matches: "holds",
       running_leads_to_migration_allowed: { violated: 5 },
@@ -181,6 +182,7 @@ export default [
     model: "sev_migration",
     params: { pm: "mainline", sleep: "s4", vcpus: 2, pages: 2 },
     expect: {
+      vcpus_down_exactly_while_asleep: "holds",
       migration_never_copies_private_as_shared: "holds",
       migration_allowed_implies_list_matches: "holds",
       running_leads_to_migration_allowed: { violated: 6 },
@@ -199,6 +201,7 @@ export default [
     model: "sev_migration",
     params: { pm: "online_reenables", sleep: "s4", hotplug: true, vcpus: 2, pages: 2 },
     expect: {
+      vcpus_down_exactly_while_asleep: "holds",
       migration_never_copies_private_as_shared: { violated: 6 },
       migration_allowed_implies_list_matches: { violated: 5 },
       running_leads_to_migration_allowed: { violated: 3 },
@@ -218,6 +221,7 @@ export default [
     model: "sev_migration",
     params: { pm: "resync_on_resume", hotplug: true, sleep: "s3", vcpus: 4, pages: 6, bssPage: 1 },
     expect: {
+      vcpus_down_exactly_while_asleep: "holds",
       ...fixed,
       vcpu_offline_with_migration_allowed: "witnessed",
       s3_resumed_with_migration_allowed: "witnessed",
@@ -240,6 +244,7 @@ export default [
       bssPage: 1,
     },
     expect: {
+      vcpus_down_exactly_while_asleep: "holds",
       ...fixed,
       kdump_keeps_k1_shared_page: "witnessed",
       k2_converts_before_late_initcall: "witnessed",
@@ -266,6 +271,7 @@ export default [
       bssPage: 1,
     },
     expect: {
+      vcpus_down_exactly_while_asleep: "holds",
       ...fixed,
       kdump_keeps_k1_shared_page: "witnessed",
       k2_converts_before_late_initcall: "witnessed",

@@ -117,6 +117,8 @@ type State = ReadonlyView<ReturnType<typeof fields>>;
 type Next = RecordView<ReturnType<typeof fields>>;
 
 const k1Phases = new Set(["k1_running", "reboot_notifiers", "device_shutdown", "machine_shutdown"]);
+/** K1 asleep: between taking its secondary vCPUs down for a sleep and bringing them up again. */
+const asleep = new Set(["s3_suspended", "s3_resuming", "vm_off", "r_running", "i_resume"]);
 const k2Phases = new Set(["k2_early_boot", "k2_list_reset", "k2_bss_marked", "k2_initcalls", "k2_running"]);
 
 /** Whether the host, migrating now, would copy `page` as plaintext. */
@@ -499,6 +501,18 @@ export default defineModel({
         (s) => s.phase === "k2_running" && s.migration,
         { description: "once a kexec starts, K2 runs with M set" },
       ),
+      ...(p.sleep !== "none"
+        ? [
+          always(
+            "vcpus_down_exactly_while_asleep",
+            (s) =>
+              asleep.has(s.phase)
+                ? s.cpus.every((c, i) => i === 0 || c !== "online")
+                : !s.cpus.includes("frozen"),
+            { description: "K1's secondary vCPUs are down while it sleeps, and all back once it runs again" },
+          ),
+        ]
+        : []),
       sometimes("kexec_completes", (s) => k2Phases.has(s.phase)),
       sometimes("k2_enables_migration", (s) => s.phase === "k2_running" && s.migration, {
         description: "K2 has booted and set M",
