@@ -6,7 +6,8 @@
 
 import type { ModelMutants } from "./mutant.ts";
 import hvVmbus from "./hv_vmbus.ts";
+import sevMigration from "./sev_migration.ts";
 import xenKexec from "./xen_kexec.ts";
 
 /** All suites of mutants. */
-export const suites: readonly ModelMutants[] = [hvVmbus, xenKexec];
+export const suites: readonly ModelMutants[] = [hvVmbus, sevMigration, xenKexec];
