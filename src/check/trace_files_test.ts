@@ -127,7 +127,10 @@ Deno.test("explore of a model whose effect calls Math.random() exits 2 and write
     `${dir}/cp`,
   );
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /random_effect is nondeterministic/);
+  assert.match(
+    r.stderr,
+    /random_effect, action roll at depth 0, threw RandomnessError: it called Math\.random\(\)/,
+  );
   assert.equal(await exists(`${dir}/traces/random_effect/not_nine.txt`), false);
   await Deno.remove(dir, { recursive: true });
 });

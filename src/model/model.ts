@@ -9,6 +9,7 @@
  * @module
  */
 
+import { installRandomnessTripwire } from "./randomness_tripwire.ts";
 import {
   assertDomain,
   describe,
@@ -384,6 +385,7 @@ export interface ModelInstance {
 
 /** Binds parameter values (defaults for those not given). Bad parameters throw an InputError. */
 export function instantiate(model: Model, given: Readonly<Record<string, unknown>> = {}): ModelInstance {
+  installRandomnessTripwire();
   const modelProblem = nameProblem(model?.name);
   if (modelProblem !== undefined) {
     throw new InputError(`The model name ${describe(model?.name)} cannot be used: ${modelProblem}.`);

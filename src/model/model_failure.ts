@@ -46,6 +46,30 @@ function isEngine(url: string): boolean {
 
 const framePattern = /^at (?:.* \()?(.+):(\d+):(\d+)\)?$/;
 
+/** A frame of a stack trace: its module's URL, line and column. */
+export interface StackFrame {
+  readonly url: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The frames of a stack trace that name a module, innermost first. */
+export function stackFrames(stack: string | undefined): StackFrame[] {
+  const frames: StackFrame[] = [];
+  for (const line of (stack ?? "").split("\n")) {
+    const frame = line.trim();
+    if (!frame.startsWith("at ") || frame.includes("eval at ") || frame.includes("<anonymous>")) continue;
+    const match = framePattern.exec(frame);
+    if (match) frames.push({ url: match[1]!, line: Number(match[2]), column: Number(match[3]) });
+  }
+  return frames;
+}
+
+/** Whether `url` is one of the engine's own modules under src/ (not a test, not a test model). */
+export function isEngineModule(url: string): boolean {
+  return url.startsWith(engine) && isEngine(url);
+}
+
 /** The URL of the first module outside the engine on `stack`: the module that called into it. */
 export function callerModule(stack: string | undefined): string | undefined {
   const url = userFrame({ stack })?.url;
@@ -53,17 +77,10 @@ export function callerModule(stack: string | undefined): string | undefined {
 }
 
 /** The first stack frame of `error` outside the engine: its module's URL, line and column. */
-export function userFrame(error: unknown): { url: string; line: number; column: number } | undefined {
+export function userFrame(error: unknown): StackFrame | undefined {
   const stack = (error as { stack?: unknown } | null)?.stack;
   if (typeof stack !== "string") return undefined;
-  for (const line of stack.split("\n")) {
-    const frame = line.trim();
-    if (!frame.startsWith("at ") || frame.includes("eval at ") || frame.includes("<anonymous>")) continue;
-    const match = framePattern.exec(frame);
-    if (!match || isEngine(match[1]!)) continue;
-    return { url: match[1]!, line: Number(match[2]), column: Number(match[3]) };
-  }
-  return undefined;
+  return stackFrames(stack).find((frame) => !isEngine(frame.url));
 }
 
 /**
