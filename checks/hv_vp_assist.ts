@@ -6,6 +6,7 @@ const hibernateHolds = {
   vp_assist_msr_points_to_own_page: "holds",
   hypercall_msr_points_to_own_page: "holds",
   hv_pages_owned_and_distinct: "holds",
+  hv_pages_taken_from_free_frames: "holds",
   hv_write_lands_on_own_page: "holds",
   hibernation_powers_off: "holds",
   thaw_reregisters: "holds",
@@ -23,6 +24,7 @@ const kexecHolds = {
   vp_assist_msr_points_to_own_page: "holds",
   hypercall_msr_points_to_own_page: "holds",
   hv_pages_owned_and_distinct: "holds",
+  hv_pages_taken_from_free_frames: "holds",
   hv_write_lands_on_own_page: "holds",
   kexec_target_registers: "holds",
   kexec_completes: "witnessed",
@@ -121,7 +123,7 @@ export default [
     expect: hibernateHolds,
     minStates: 1_979_000,
     why:
-      "The largest configuration that fits in a minute (1,979,656 states, liveness included): four vCPUs " +
+      "The largest configuration that fits in about 75 s with its liveness pass (1,979,656 states): four vCPUs " +
       "(three interchangeable secondaries) and four spare frames, for confidence that the fixed hibernation " +
       "path has no bad overlap and no unregistered resume that the small sizes miss.",
     tags: ["slow"],

@@ -380,12 +380,12 @@ export default defineModel({
     /** Whether the running kernel uses frame f for its own data, not for a Hyper-V page. */
     const isData = (s: R, f: number) =>
       live(s).used.get(f) && !live(s).vpa.includes(f) && live(s).hypercall !== f;
-    // Registered: every online vCPU's MSR is on, at the page the running kernel owns for it, and so is the
-    // hypercall MSR. A NULL page with the MSR off is not registered.
+    // Registered: every vCPU is online and its MSR is on, at the page the running kernel owns for it, and so
+    // is the hypercall MSR. A NULL page with the MSR off is not registered.
     const ownedOn = (s: R, msr: number, page: number) =>
       msr !== NONE && msr === page && live(s).used.get(page);
     const registered = (s: R) =>
-      s.msr.every((f, v) => !hp.online(s, v) || ownedOn(s, f, live(s).vpa.get(v))) &&
+      hp.allOnline(s) && s.msr.every((f, v) => ownedOn(s, f, live(s).vpa.get(v))) &&
       ownedOn(s, s.hypercallMsr, live(s).hypercall);
     /** The image kernel holds data on a frame that the restoring kernel (or the kexecing one) gave Hyper-V. */
     const holdsDataOnPrevious = (s: R, page: "vp_assist_cpu0" | "vp_assist") =>
@@ -414,6 +414,17 @@ export default defineModel({
           description: "the running kernel owns each of its VP assist pages and its hypercall page, and no " +
             "two of them share a frame",
         },
+      ),
+      kit.transition(
+        "hv_pages_taken_from_free_frames",
+        (before, _a, after) => {
+          if (before.kernel !== after.kernel) return true;
+          const b = live(before);
+          const k = live(after);
+          const taken = (was: number, now: number) => was !== now && now !== NONE && b.used.get(now);
+          return !taken(b.hypercall, k.hypercall) && b.vpa.every((f, v) => !taken(f, k.vpa.get(v)));
+        },
+        { description: "a kernel's new VP assist or hypercall page is a frame it was not using" },
       ),
       kit.transition(
         "hv_write_lands_on_own_page",
@@ -465,7 +476,7 @@ export default defineModel({
       kit.leadsTo(
         "thaw_reregisters",
         (s) => s.phase === "image_saved",
-        (s) => s.phase === "thaw_cpus_up" && hp.allOnline(s) && registered(s),
+        (s) => s.phase === "thaw_cpus_up" && registered(s),
         {
           description: "after the snapshot, the kernel that writes the image has every vCPU online and " +
             "registered again before swsusp_write",
@@ -474,7 +485,7 @@ export default defineModel({
       kit.leadsTo(
         "restoring_kernel_registers",
         (s) => s.phase === "restore_boot",
-        (s) => s.phase === "restore_boot" && hp.allOnline(s) && registered(s),
+        (s) => s.phase === "restore_boot" && registered(s),
         { description: "the restoring kernel's boot registers every vCPU's page and the hypercall page" },
       ),
       kit.leadsTo(

@@ -30,6 +30,7 @@ const safety = [
   "vp_assist_msr_points_to_own_page",
   "hypercall_msr_points_to_own_page",
   "hv_pages_owned_and_distinct",
+  "hv_pages_taken_from_free_frames",
   "hv_write_lands_on_own_page",
   "cpuhp_boot_cpu_stays_up",
 ];

@@ -96,6 +96,40 @@ export default mutants("hv_vp_assist", [
     replace: "",
   },
   {
+    name: "hv_resume_skips_thaw",
+    change:
+      "hv_resume() returns early after the snapshot (in_suspend=1): the kernel that writes the image runs " +
+      "without CPU0's VP assist page and hypercall page",
+    file,
+    find: "          hvResume(s);\n",
+    replace: '          if (s.phase === "image_entered") hvResume(s);\n',
+  },
+  {
+    name: "hv_resume_only_after_snapshot",
+    change: "hv_resume() acts only after the snapshot, not in the restored image (in_suspend=0)",
+    file,
+    find: "          hvResume(s);\n",
+    replace: '          if (s.phase === "image_saved") hvResume(s);\n',
+  },
+  {
+    name: "hv_cpu_die_skips_boot_cpu",
+    change:
+      "hv_cpu_die() returns early for CPU0 (`if (!cpu) return 0;`), so hv_suspend's hv_cpu_die(0) does " +
+      "nothing",
+    file,
+    find: "if (live(s).vpa.get(cpu) !== NONE) s.msr.set(cpu, NONE);",
+    replace: "if (cpu !== 0 && live(s).vpa.get(cpu) !== NONE) s.msr.set(cpu, NONE);",
+  },
+  {
+    name: "hv_cpu_init_rewrites_only_boot_cpu",
+    change:
+      "hv_cpu_init() writes the MSR for an existing page only on CPU0: secondaries brought back online " +
+      "by cpuhp stay unregistered",
+    file,
+    find: "if (!writeOnlyNew || fresh) s.msr.set(cpu, k.vpa.get(cpu));",
+    replace: "if (fresh || cpu === 0) s.msr.set(cpu, k.vpa.get(cpu));",
+  },
+  {
     name: "kexec_skips_remove_state",
     change: "hv_machine_shutdown() loses its cpuhp_remove_state() call (the state before the kexec fix)",
     file,
