@@ -31,6 +31,10 @@
  * is on, and alloc_data(frame) while a kernel runs normally (the old kernel before hibernating or after
  * resuming, the kexec target from its first instruction).
  *
+ * Liveness: every guest kernel step is weakly fair; Hyper-V's writes and the host starting the VM again are
+ * background (never fair), and the user's hibernate/kexec and the kernel's data allocations are not fair.
+ * A powered-off VM and a kexec target that finished hyperv_init may stay there forever (terminal).
+ *
  * Abstracted away: device PM phases (the VP assist page is syscore state, not a device; the phase
  * variable fixes where the syscore and cpuhp steps sit), freeing memory, hv_cpu_init failures (alloc_data
  * leaves enough free frames for the Hyper-V pages), the root partition, crash kexec, user-initiated CPU
@@ -114,8 +118,8 @@ function vars(p: P) {
     msr: arrayOf(p.vcpus, int(0, p.frames)),
     /** Hyper-V: HV_X64_MSR_HYPERCALL (`frames` = off). */
     hypercallMsr: int(0, p.frames),
-    /** Ghost, for the witnesses: frames the previous kernel used for Hyper-V pages. */
-    previousHv: arrayOf(p.frames, bool),
+    /** Ghost, for the witnesses: the Hyper-V page the previous kernel kept on each frame. */
+    previousHv: arrayOf(p.frames, enumOf("none", "vp_assist_cpu0", "vp_assist", "hypercall")),
   };
 }
 
@@ -199,10 +203,11 @@ export default defineModel({
     /** Ghost: remember the live kernel's Hyper-V frames before control passes to the other kernel. */
     const rememberHv = (s: S) => {
       const k = live(s);
-      s.previousHv.fill(false);
-      for (let f = 0; f < p.frames; f++) {
-        if (k.vpa.includes(f) || k.hypercall === f) s.previousHv.set(f, true);
-      }
+      s.previousHv.fill("none");
+      k.vpa.forEach((f, v) => {
+        if (f !== NONE) s.previousHv.set(f, v === 0 ? "vp_assist_cpu0" : "vp_assist");
+      });
+      if (k.hypercall !== NONE) s.previousHv.set(k.hypercall, "hypercall");
     };
 
     return [
@@ -214,19 +219,22 @@ export default defineModel({
           live(s).vpa.get(cpu) === NONE ? !live(s).used.get(frame) : frame === 0,
         choice: { name: "frame", count: p.frames },
       }),
-      // Hyper-V writes apic_assist into the registered page at any time.
+      // Hyper-V writes apic_assist into the registered page at any time; the hypervisor is never fair.
       action("hv_write", {
+        background: true,
         params: { cpu: range(p.vcpus) },
         guard: (s, { cpu }) => s.msr.get(cpu) !== NONE,
         effect: () => {},
       }),
       // Hyper-V maintains the hypercall code in the registered overlay frame.
       action("hv_write_hypercall_page", {
+        background: true,
         guard: (s) => s.hypercallMsr !== NONE,
         effect: () => {},
       }),
-      // The running kernel puts its own data into a free frame (page cache, slab, anything).
+      // The running kernel puts its own data into a free frame (page cache, slab, anything); it may not.
       action("alloc_data", {
+        fair: "none",
         params: { frame: range(p.frames) },
         guard: (s, { frame }) =>
           (s.phase === "running" || s.phase === "kexec_boot" || s.phase === "kexec_done") &&
@@ -235,7 +243,9 @@ export default defineModel({
       }),
 
       // ---- hibernation, in the old kernel: hibernate() -> hibernation_snapshot() -> create_image()
+      // The user asks for it (echo disk > /sys/power/state), or never does.
       action("hibernate", {
+        fair: "none",
         guard: (s) => p.path === "hibernate" && s.phase === "running" && hp.allOnline(s),
         effect: (s) => {
           s.phase = "image_cpus_down";
@@ -281,13 +291,15 @@ export default defineModel({
         effect: (s) => {
           s.msr.fill(NONE);
           s.hypercallMsr = NONE;
-          s.previousHv.fill(false);
+          s.previousHv.fill("none");
           s.phase = "off";
         },
       }),
 
       // ---- the restoring kernel: a fresh boot, hyperv_init(), software_resume()
+      // The host starts the VM again, or never does: not the guest's move.
       action("restore_kernel_boot", {
+        background: true,
         guard: (s) => s.phase === "off",
         effect: (s) => {
           s.kernel = "new";
@@ -337,6 +349,7 @@ export default defineModel({
 
       // ---- kexec: kernel_kexec() -> machine_shutdown() = hv_machine_shutdown() -> machine_kexec()
       action("kernel_kexec", {
+        fair: "none",
         guard: (s) => p.path === "kexec" && s.phase === "running" && hp.allOnline(s),
         effect: (s) => {
           if (p.removeState) { for (let v = 0; v < p.vcpus; v++) hvCpuDie(s, v); }
@@ -364,24 +377,19 @@ export default defineModel({
     /** Whether frame f is, in the running kernel, the page Hyper-V may write through this registration. */
     const isOwnPage = (s: R, f: number, cpu: number | "hypercall") =>
       cpu === "hypercall" ? live(s).hypercall === f : live(s).vpa.get(cpu) === f;
-    // Liveness ("eventually every online vCPU is registered again") checked at the point where it must
-    // have happened: the state in which the action completing the bring-up fires.
-    const registeredAt = (name: string, completion: string, what: string) =>
-      kit.transition(
-        name,
-        (before, a) =>
-          a.name !== completion || (hp.allOnline(before) &&
-            live(before).vpa.every((f, v) => before.msr.get(v) === f) &&
-            before.hypercallMsr === live(before).hypercall),
-        {
-          description: `when ${what} completes, every online vCPU's MSR points at its page in the running ` +
-            "kernel, and the hypercall MSR at the running kernel's hypercall page",
-        },
-      );
-    const reusesPreviousFrame = (s: R) =>
-      s.previousHv.some((hv, f) =>
-        hv && live(s).used.get(f) && !live(s).vpa.includes(f) && live(s).hypercall !== f
-      );
+    /** Whether the running kernel uses frame f for its own data, not for a Hyper-V page. */
+    const isData = (s: R, f: number) =>
+      live(s).used.get(f) && !live(s).vpa.includes(f) && live(s).hypercall !== f;
+    // Registered: every vCPU is online and its MSR is on, at the page the running kernel owns for it, and so
+    // is the hypercall MSR. A NULL page with the MSR off is not registered.
+    const ownedOn = (s: R, msr: number, page: number) =>
+      msr !== NONE && msr === page && live(s).used.get(page);
+    const registered = (s: R) =>
+      hp.allOnline(s) && s.msr.every((f, v) => ownedOn(s, f, live(s).vpa.get(v))) &&
+      ownedOn(s, s.hypercallMsr, live(s).hypercall);
+    /** The image kernel holds data on a frame that the restoring kernel (or the kexecing one) gave Hyper-V. */
+    const holdsDataOnPrevious = (s: R, page: "vp_assist_cpu0" | "vp_assist") =>
+      s.previousHv.some((hv, f) => hv === page && isData(s, f));
     const common = [
       ...hp.properties(kit),
       kit.always(
@@ -394,6 +402,30 @@ export default defineModel({
         (s) => s.hypercallMsr === NONE || isOwnPage(s, s.hypercallMsr, "hypercall"),
         { description: "whenever the hypercall MSR is on(f), f is the running kernel's hypercall page" },
       ),
+      kit.always(
+        "hv_pages_owned_and_distinct",
+        (s) => {
+          const k = live(s);
+          const pages = [...Array(p.vcpus).keys()].map((v) => k.vpa.get(v)).concat(k.hypercall)
+            .filter((f) => f !== NONE);
+          return pages.every((f) => k.used.get(f)) && new Set(pages).size === pages.length;
+        },
+        {
+          description: "the running kernel owns each of its VP assist pages and its hypercall page, and no " +
+            "two of them share a frame",
+        },
+      ),
+      kit.transition(
+        "hv_pages_taken_from_free_frames",
+        (before, _a, after) => {
+          if (before.kernel !== after.kernel) return true;
+          const b = live(before);
+          const k = live(after);
+          const taken = (was: number, now: number) => was !== now && now !== NONE && b.used.get(now);
+          return !taken(b.hypercall, k.hypercall) && b.vpa.every((f, v) => !taken(f, k.vpa.get(v)));
+        },
+        { description: "a kernel's new VP assist or hypercall page is a frame it was not using" },
+      ),
       kit.transition(
         "hv_write_lands_on_own_page",
         (before, a) => {
@@ -405,32 +437,98 @@ export default defineModel({
         { description: "no hypervisor write lands on a frame the running kernel uses for anything else" },
       ),
     ];
-    return p.path === "hibernate"
-      ? [
+    if (p.path === "kexec") {
+      return [
         ...common,
-        registeredAt("registered_after_thaw", "swsusp_write", "the thaw after the snapshot"),
-        registeredAt("registered_after_resume", "resume_complete", "the resume"),
-        kit.sometimes("resume_completes", (s) => s.phase === "running" && s.previousHv.includes(true), {
-          description: "the old kernel runs again after a restore",
-        }),
-        kit.sometimes(
-          "image_kernel_reuses_restore_frame",
-          (s) => s.kernel === "old" && s.phase === "running" && reusesPreviousFrame(s),
+        kit.leadsTo(
+          "kexec_target_registers",
+          (s) => s.phase === "kexec_boot",
+          (s) => s.phase === "kexec_done" && registered(s),
           {
-            description: "after the resume, the image kernel uses a frame the restoring kernel gave Hyper-V",
+            description: "once the kexec target starts, it finishes hyperv_init with every vCPU online and " +
+              "registered (guest steps weakly fair, Hyper-V never)",
           },
         ),
-      ]
-      : [
-        ...common,
-        registeredAt("registered_after_kexec_boot", "kexec_boot_complete", "the kexec target's hyperv_init"),
         kit.sometimes("kexec_completes", (s) => s.phase === "kexec_done", {
           description: "the kexec target finishes hyperv_init with every vCPU online",
         }),
-        kit.sometimes("next_kernel_reuses_old_frame", (s) => s.kernel === "new" && reusesPreviousFrame(s), {
-          description: "the kexec target uses a frame the old kernel gave Hyper-V",
-        }),
+        kit.sometimes(
+          "kexec_target_holds_data_on_old_vp_assist_page",
+          (s) =>
+            s.kernel === "new" &&
+            (holdsDataOnPrevious(s, "vp_assist_cpu0") || holdsDataOnPrevious(s, "vp_assist")),
+          {
+            description:
+              "the kexec target puts its own data on a frame that was a VP assist page of the old kernel",
+          },
+        ),
       ];
+    }
+    const afterRestore = (s: R) => s.previousHv.some((hv) => hv !== "none");
+    return [
+      ...common,
+      kit.leadsTo(
+        "hibernation_powers_off",
+        (s) => s.phase === "image_cpus_down",
+        (s) => s.phase === "off",
+        { description: "a hibernation once started writes the image and powers the VM off" },
+      ),
+      kit.leadsTo(
+        "thaw_reregisters",
+        (s) => s.phase === "image_saved",
+        (s) => s.phase === "thaw_cpus_up" && registered(s),
+        {
+          description: "after the snapshot, the kernel that writes the image has every vCPU online and " +
+            "registered again before swsusp_write",
+        },
+      ),
+      kit.leadsTo(
+        "restoring_kernel_registers",
+        (s) => s.phase === "restore_boot",
+        (s) => s.phase === "restore_boot" && registered(s),
+        { description: "the restoring kernel's boot registers every vCPU's page and the hypercall page" },
+      ),
+      kit.leadsTo(
+        "resume_completes",
+        (s) => s.phase === "restore_boot",
+        (s) => s.phase === "running",
+        { description: "once the host boots the restoring kernel, the image kernel runs again" },
+      ),
+      kit.leadsTo(
+        "resume_reregisters",
+        (s) => s.phase === "image_entered",
+        (s) => s.phase === "running" && registered(s),
+        {
+          description:
+            "after the jump into the image, the image kernel runs again with every vCPU's MSR on " +
+            "its own page, and the hypercall page on",
+        },
+      ),
+      kit.sometimes("image_runs_after_restore", (s) => s.phase === "running" && afterRestore(s), {
+        description: "the image kernel runs again after a restore",
+      }),
+      kit.sometimes(
+        "image_holds_data_on_restore_cpu0_page",
+        (s) => s.phase === "image_entered" && holdsDataOnPrevious(s, "vp_assist_cpu0"),
+        {
+          description: "at the jump into the image, a frame the restoring kernel gave Hyper-V as CPU0's VP " +
+            "assist page holds the image's data (the thread's run)",
+        },
+      ),
+      ...(p.vcpus > 1
+        ? [kit.sometimes(
+          "image_holds_data_on_restore_secondary_page",
+          (s) => s.phase === "image_entered" && holdsDataOnPrevious(s, "vp_assist"),
+          {
+            description: "at the jump into the image, a frame the restoring kernel gave Hyper-V as a " +
+              "secondary vCPU's VP assist page holds the image's data",
+          },
+        )]
+        : []),
+    ];
   },
-  terminal: (s) => s.phase === "kexec_done",
+  // Every guest kernel step is weakly fair unless it says otherwise; the hypervisor's and host's are background.
+  fairness: "weak",
+  // The kexec target has booted; or the VM is off after S4 and the host need not start it again.
+  terminal: (s) => s.phase === "kexec_done" || s.phase === "off",
 });
