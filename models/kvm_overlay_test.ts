@@ -95,8 +95,8 @@ Deno.test("kvm_overlay exit_hyperv_overlay_on_disable leaves VTL views, SynIC an
   assert.deepEqual(steps(assist, "msr_write_preserves_ram"), ["enable(vtl=0,kind=vp_assist,vcpu=0,frame=0)"]);
 });
 
-Deno.test("kvm_overlay per_vtl_overlays holds, with every witness reached", () => {
-  const r = run({ variant: "per_vtl_overlays", kinds: "hypercall_vp_assist", vtls: 2 });
+Deno.test("kvm_overlay tlfs_spec holds, with every witness reached", () => {
+  const r = run({ variant: "tlfs_spec", kinds: "hypercall_vp_assist", vtls: 2 });
   assert.equal(r.distinctStates, 8568);
   assert.equal(r.verdict, "holds");
   assert.deepEqual(r.unfiredActions, []);
@@ -114,13 +114,43 @@ Deno.test("kvm_overlay per_vtl_overlays holds, with every witness reached", () =
     "hypervisor_use(vtl=0,kind=vp_assist,vcpu=0)",
     "move(vtl=0,kind=vp_assist,vcpu=0,frame=1)",
   ]);
-  const all = run({ variant: "per_vtl_overlays", kinds: "all", vtls: 1 });
+  const all = run({ variant: "tlfs_spec", kinds: "all", vtls: 1 });
   assert.equal(all.distinctStates, 18360);
   for (const p of all.properties) if (p.kind !== "sometimes") assert.equal(p.status, "holds", p.name);
 });
 
-Deno.test("kvm_overlay defaults are the per_vtl_overlays gate", () => {
+Deno.test("kvm_overlay vmm_overlay refines the TLFS across VTL switches, and every exit is handled", () => {
+  const r = run({ variant: "vmm_overlay", kinds: "hypercall_vp_assist", vtls: 2 });
+  assert.equal(r.distinctStates, 65952);
+  assert.equal(r.verdict, "holds");
+  assert.deepEqual(r.unfiredActions, []);
+  // VTL0's data B under VTL0's own hypercall page is what VTL1 sees after the switch.
+  assert.deepEqual(steps(r, "vtl_switch_uncovers_guest_data"), [
+    "guest_write(vtl=0,frame=0,data=data_b)",
+    "enable(vtl=0,kind=hypercall,vcpu=0,frame=0)",
+    "vmm_handle_exit()",
+    "vtl_switch(to=1)",
+    "vmm_handle_exit()",
+  ]);
+  const two = run({ variant: "vmm_overlay", kinds: "vp_assist", vcpus: 2, vtls: 2 });
+  assert.equal(two.distinctStates, 289056);
+  assert.equal(two.verdict, "holds");
+});
+
+Deno.test("kvm_overlay vmm_overlay_no_vtl_remap: the VTL entered sees the VTL left's hypercall page", () => {
+  const r = run({ variant: "vmm_overlay_no_vtl_remap", kinds: "hypercall", vtls: 2 });
+  assert.equal(r.distinctStates, 12620);
+  assert.deepEqual(steps(r, "vtl_view_matches_tlfs"), [
+    "enable(vtl=0,kind=hypercall,vcpu=0,frame=0)",
+    "vmm_handle_exit()",
+    "vtl_switch(to=1)",
+  ]);
+  assert.equal(status(r, "msr_write_preserves_ram").status, "holds");
+  assert.equal(status(r, "overlay_exit_is_handled").status, "holds");
+});
+
+Deno.test("kvm_overlay defaults are the vmm_overlay gate", () => {
   const r = checkSync(kvmOverlay);
-  assert.equal(r.distinctStates, 8568);
+  assert.equal(r.distinctStates, 65952);
   assert.equal(r.verdict, "holds");
 });
