@@ -24,3 +24,9 @@ Deno.test("every suite names a registered model with gates, and every mutant app
     }
   }
 });
+
+Deno.test("every model of the library has its mutants, but the components' demos", () => {
+  const covered = new Set(suites.map((s) => s.model));
+  const demos = ["cpuhp_demo", "pm_phases_demo"];
+  assert.deepEqual([...models.keys()].filter((name) => !covered.has(name) && !demos.includes(name)), []);
+});
