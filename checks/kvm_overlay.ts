@@ -311,7 +311,8 @@ export default [
       deadlock: "holds",
     },
     minStates: 3_234_568,
-    why: "The larger configuration (3,234,568 states, 18 million transitions, about 35 s on one thread): " +
+    why:
+      "The larger configuration (3,234,568 states, 18 million transitions, about 15 s on one thread, 35 s when the machine is shared): " +
       "the hypercall page and both vCPUs' VP assist pages in both VTLs, so a VTL switch swaps up to three " +
       "pages per VTL in the one memory view while messages keep arriving; every exit is handled.",
     tags: ["slow"],
