@@ -54,6 +54,7 @@ export default defineModel({
   actions: (p, { action }) => {
     const page = p.symmetry ? elementOf(indexSet("page", p.pages)) : range(p.pages);
     const guest = p.liveness ? "weak" : "none";
+    // Lanes of the report's sequence diagrams: the host's two actions apart from the guest kernel's.
     return [
       action("alloc", {
         fair: guest,
@@ -71,6 +72,7 @@ export default defineModel({
         },
       }),
       action("unmap", {
+        actor: "host",
         fair: p.liveness && p.fairHost ? "weak" : "none",
         params: { page },
         guard: (s, { page }) => s.hostMapped.get(page),
@@ -91,6 +93,7 @@ export default defineModel({
       }),
       // The host uses its mapping: enabled whenever the registration is on, changes nothing.
       action("host_write", {
+        actor: "host",
         params: { page },
         guard: (s, { page }) => s.hostMapped.get(page),
         effect: () => {},
